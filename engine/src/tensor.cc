@@ -1,0 +1,90 @@
+#include "runexp/tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+
+namespace runexp {
+
+namespace {
+constexpr std::size_t kAlignment = 64;
+
+int64_t ElementCount(const Shape& shape) {
+  int64_t count = 1;
+  for (int64_t d : shape) count *= d;
+  return count;
+}
+}  // namespace
+
+std::size_t DTypeSize(DType dtype) {
+  switch (dtype) {
+    case DType::kUInt8: return 1;
+    case DType::kInt8: return 1;
+    case DType::kInt16: return 2;
+    case DType::kInt32: return 4;
+    case DType::kFloat32: return 4;
+    case DType::kFloat64: return 8;
+  }
+  return 1;
+}
+
+std::string_view DTypeName(DType dtype) {
+  switch (dtype) {
+    case DType::kUInt8: return "uint8";
+    case DType::kInt8: return "int8";
+    case DType::kInt16: return "int16";
+    case DType::kInt32: return "int32";
+    case DType::kFloat32: return "float32";
+    case DType::kFloat64: return "float64";
+  }
+  return "unknown";
+}
+
+std::string ShapeToString(const Shape& shape) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += std::to_string(shape[i]);
+  }
+  out += ")";
+  return out;
+}
+
+void Tensor::AlignedFree::operator()(std::byte* p) const { std::free(p); }
+
+Tensor::Tensor(DType dtype, Shape shape)
+    : dtype_(dtype), shape_(std::move(shape)), num_elements_(ElementCount(shape_)) {
+  std::size_t bytes = num_bytes();
+  // aligned_alloc needs a size that is a multiple of the alignment, and > 0.
+  std::size_t padded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  if (padded == 0) padded = kAlignment;
+  auto* raw = static_cast<std::byte*>(std::aligned_alloc(kAlignment, padded));
+  if (raw == nullptr) throw std::bad_alloc();
+  std::memset(raw, 0, padded);
+  data_.reset(raw);
+}
+
+Tensor::Tensor(const Tensor& other) : Tensor(other.dtype_, other.shape_) {
+  if (other.num_bytes() > 0) std::memcpy(data_.get(), other.data_.get(), other.num_bytes());
+}
+
+Tensor& Tensor::operator=(const Tensor& other) {
+  if (this != &other) *this = Tensor(other);
+  return *this;
+}
+
+bool Tensor::Reshape(Shape shape) {
+  if (ElementCount(shape) != num_elements_) return false;
+  shape_ = std::move(shape);
+  return true;
+}
+
+void Tensor::CheckType(DType requested) const {
+  if (requested != dtype_) {
+    throw std::logic_error("Tensor of " + std::string(DTypeName(dtype_)) + " accessed as " +
+                           std::string(DTypeName(requested)));
+  }
+}
+
+}  // namespace runexp
