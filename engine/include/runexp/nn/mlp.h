@@ -1,0 +1,136 @@
+// Mlp: a multilayer perceptron of dense layers — its parameters, batched
+// inference, and the forward + backward pass of one training batch.
+//
+// Parameters are float32 tensors in layer order: kernel_0 (in, out) row-major,
+// bias_0 (out), kernel_1, bias_1, ... — the layout Keras and the checkpoint
+// schema use. Training produces the gradients of the batch's mean loss in
+// the same layout; an Optimizer (optimizer.h) turns them into an update.
+//
+// Softmax as the last layer with categorical cross-entropy is fused: its
+// gradient with respect to the logits is (p - y) / batch. The softmax itself
+// subtracts each row's maximum before exponentiating (the log-sum-exp trick),
+// so large logits cannot overflow. The reported loss follows Keras exactly:
+// p is renormalised to sum to one and clipped to [1e-7, 1 - 1e-7] before the
+// log, so a confidently wrong sample costs at most -log(1e-7) ≈ 16.1. (Keras
+// also zeroes the gradient of a clipped probability; the fused gradient does
+// not, which differs by less than 1e-7 per logit.) Accuracy compares the
+// argmax of prediction and target, ties going to the lowest index, as
+// tf.argmax does.
+//
+// Determinism: work is split into a FIXED number of row shards of the batch
+// (and fixed blocks of each weight gradient), independent of the thread
+// count; each piece is one single-threaded GEMM of a fixed shape writing its
+// own outputs, and every sum across rows runs in row order. Results are
+// therefore bit-identical whatever the oneTBB concurrency (1 thread, 2
+// threads, any task_arena) on a given machine and build.
+//
+// Thread-safety: const methods may run concurrently provided each caller
+// passes its own MlpWorkspace and gradient vector. They parallelise
+// internally with oneTBB, in the caller's task arena: limit threads with
+// tbb::global_control or tbb::task_arena. Mutating parameters while another
+// thread reads them is a data race.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runexp/nn/matrix_view.h"
+#include "runexp/nn/mlp_spec.h"
+#include "runexp/status.h"
+#include "runexp/tensor.h"
+
+namespace runexp::nn {
+
+// Loss and accuracy of some samples, kept as sums so that batches combine
+// exactly (Keras' epoch figures weight each batch by its size: they are
+// per-sample means over the epoch).
+struct BatchStats {
+  double loss_sum = 0.0;  // sum over samples of the per-sample loss
+  int64_t correct = 0;    // samples whose argmax prediction matches the target's
+  int64_t samples = 0;
+
+  double mean_loss() const { return samples > 0 ? loss_sum / static_cast<double>(samples) : 0.0; }
+  double accuracy() const {
+    return samples > 0 ? static_cast<double>(correct) / static_cast<double>(samples) : 0.0;
+  }
+  BatchStats& operator+=(const BatchStats& other);
+};
+
+// Scratch buffers for one batch: activations and deltas of every layer. It
+// grows to the largest batch seen and is then reused, so steady-state
+// training allocates nothing. Not shareable between concurrent calls.
+class MlpWorkspace {
+ public:
+  MlpWorkspace() = default;
+
+ private:
+  friend class Mlp;
+  int64_t capacity_rows_ = 0;
+  std::vector<Tensor> activations_;  // per layer (capacity_rows, units)
+  std::vector<Tensor> deltas_;       // per layer: dLoss/dPreactivation, same shape
+  std::vector<double> row_loss_;
+  std::vector<uint8_t> row_correct_;
+};
+
+class Mlp {
+ public:
+  // InvalidArgument for a bad spec (see ValidateSpec). Parameters start at zero.
+  static Result<Mlp> Create(MlpSpec spec);
+
+  const MlpSpec& spec() const { return spec_; }
+  int64_t input_dim() const { return spec_.input_dim; }
+  int64_t output_dim() const { return spec_.layers.back().units; }
+  int64_t num_layers() const { return static_cast<int64_t>(spec_.layers.size()); }
+  // Fan-in of layer i: the input width or the previous layer's units.
+  int64_t layer_inputs(int64_t layer) const;
+
+  const std::vector<Tensor>& parameters() const { return parameters_; }
+  // For optimizers: values may change, shapes and dtypes must not.
+  std::vector<Tensor>& mutable_parameters() { return parameters_; }
+  // "dense_0/kernel", "dense_0/bias", "dense_1/kernel", ...
+  static std::string ParameterName(std::size_t index);
+  int64_t num_parameter_values() const;
+
+  // Replaces all parameters (e.g. from a checkpoint). InvalidArgument, naming
+  // the parameter, unless count, dtype and every shape match the spec.
+  Status SetParameters(std::vector<Tensor> parameters);
+
+  // Keras defaults: every kernel Glorot-uniform from the stream
+  // "<stream_prefix>/dense_<i>/kernel" of `seed`, every bias zero. One
+  // stream per layer, so changing one layer's size leaves the others' draws alone.
+  void InitGlorotUniform(uint64_t seed, std::string_view stream_prefix = "mlp");
+
+  // Output of the last layer for every row of x (N, input_dim) → (N, output_dim),
+  // computed `batch_size` rows at a time.
+  Result<Tensor> Predict(const Tensor& x, int64_t batch_size = 128) const;
+
+  // Loss and accuracy of one batch, without gradients. The batch is computed
+  // as a whole: predictions for a row depend on the batch's row count (GEMM
+  // blocking), never on the thread count.
+  Result<BatchStats> EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* workspace) const;
+
+  // Forward + backward on one batch: fills `gradients` (reshaped to the
+  // parameters' layout if needed) with the gradient of the batch's MEAN
+  // loss, and returns the batch's loss and accuracy (before the update).
+  Result<BatchStats> ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* workspace,
+                                      std::vector<Tensor>* gradients) const;
+
+ private:
+  explicit Mlp(MlpSpec spec);
+  Status CheckBatch(MatrixView x, const MatrixView* y) const;
+  void Reserve(int64_t rows, MlpWorkspace* workspace) const;
+  // Forward through every layer (and, with y, the loss and the deltas) for
+  // rows [begin, end) of the batch.
+  Status ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* workspace) const;
+  Status BackwardRows(MatrixView y, int64_t batch_rows, int64_t begin, int64_t end,
+                      bool with_deltas, MlpWorkspace* workspace) const;
+  Status WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* workspace,
+                         std::vector<Tensor>* gradients) const;
+  BatchStats SumStats(int64_t rows, const MlpWorkspace& workspace) const;
+
+  MlpSpec spec_;
+  std::vector<Tensor> parameters_;
+};
+
+}  // namespace runexp::nn

@@ -1,0 +1,110 @@
+// Optimizer: turns gradients into parameter updates, with Keras 2 semantics
+// (tf.keras optimizer_v2 and the TF kernels behind it), and exposes its
+// state so a checkpoint can save and restore it exactly.
+//
+//   sgd      momentum == 0: w -= lr·g
+//            momentum > 0:  v = momentum·v - lr·g; w += v
+//            nesterov:      v = momentum·v - lr·g; w += momentum·v - lr·g
+//   rmsprop  ms = rho·ms + (1 - rho)·g²; w -= lr·g / (sqrt(ms) + epsilon)
+//   adam     t = iterations + 1; lr_t = lr·sqrt(1 - beta_2^t) / (1 - beta_1^t)
+//            m += (g - m)·(1 - beta_1); v += (g² - v)·(1 - beta_2)
+//            w -= lr_t·m / (sqrt(v) + epsilon)
+// All arithmetic is float32, in the order written (TF's order), so the
+// results do not depend on how the work is split between threads.
+//
+// Denormals: no flush-to-zero. TF sets FTZ/DAZ on its own threads, but
+// doing so here would mean setting MXCSR on every oneTBB worker (which the
+// application, not this library, owns) and a single thread that missed it
+// would break bit-reproducibility. Accumulators that decay into the
+// denormal range cost a little speed, never correctness; bench/ measures it.
+//
+// State: `iterations` (updates applied) and the slots, one tensor per
+// parameter per slot kind, laid out kind-major: all of the first kind in
+// parameter order, then all of the second (Keras' own order):
+//   sgd with momentum: "momentum";  rmsprop: "rms";  adam: "m", then "v".
+// Plain SGD has no slots.
+//
+// Thread-safety: not synchronised; one owner. Apply parallelises internally
+// with oneTBB over fixed chunks (element-wise, so any split gives the same bits).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "runexp/status.h"
+#include "runexp/tensor.h"
+
+namespace runexp::nn {
+
+enum class OptimizerKind { kSgd, kRmsprop, kAdam };
+
+std::string_view OptimizerName(OptimizerKind kind);  // "sgd", "rmsprop", "adam"
+Result<OptimizerKind> ParseOptimizer(std::string_view name);
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::kRmsprop;
+  float learning_rate = 0.001f;
+  float rho = 0.9f;         // rmsprop
+  float momentum = 0.0f;    // sgd
+  bool nesterov = false;    // sgd
+  float beta_1 = 0.9f;      // adam
+  float beta_2 = 0.999f;    // adam
+  float epsilon = 1e-7f;    // rmsprop, adam
+
+  // Keras' defaults for each kind.
+  static OptimizerConfig Sgd(float learning_rate = 0.01f, float momentum = 0.0f,
+                             bool nesterov = false);
+  static OptimizerConfig Rmsprop(float learning_rate = 0.001f, float rho = 0.9f,
+                                 float epsilon = 1e-7f);
+  static OptimizerConfig Adam(float learning_rate = 0.001f, float beta_1 = 0.9f,
+                              float beta_2 = 0.999f, float epsilon = 1e-7f);
+};
+
+// InvalidArgument unless learning_rate >= 0 and finite, rho, momentum and
+// the betas are in [0, 1), and epsilon >= 0.
+Status ValidateOptimizerConfig(const OptimizerConfig& config);
+
+// The hyperparameters that apply to config.kind, by Keras name
+// ("learning_rate", "rho", "epsilon", ...; nesterov as 0 or 1): what a
+// checkpoint records next to the state.
+std::vector<std::pair<std::string, double>> Hyperparameters(const OptimizerConfig& config);
+
+// Slot kinds in state order: {}, {"momentum"}, {"rms"} or {"m", "v"}.
+std::vector<std::string_view> SlotKinds(const OptimizerConfig& config);
+
+struct OptimizerState {
+  int64_t iterations = 0;
+  std::vector<Tensor> slots;
+};
+
+class Optimizer {
+ public:
+  // Slots start at zero, shaped like `parameters`. InvalidArgument for a bad
+  // config or a parameter that is not float32.
+  static Result<Optimizer> Create(OptimizerConfig config, const std::vector<Tensor>& parameters);
+
+  const OptimizerConfig& config() const { return config_; }
+  int64_t iterations() const { return state_.iterations; }
+  const OptimizerState& state() const { return state_; }
+
+  // Restores a saved state: InvalidArgument, naming the slot, unless the
+  // slot count and every shape match.
+  Status SetState(OptimizerState state);
+
+  // One update of every parameter from its gradient; iterations += 1.
+  // InvalidArgument (and nothing changed) if the shapes do not match.
+  Status Apply(const std::vector<Tensor>& gradients, std::vector<Tensor>* parameters);
+
+ private:
+  Optimizer(OptimizerConfig config, OptimizerState state) : config_(config), state_(std::move(state)) {}
+  Status CheckShapes(const std::vector<Tensor>& gradients, const std::vector<Tensor>& parameters) const;
+
+  OptimizerConfig config_;
+  OptimizerState state_;
+  std::vector<Shape> shapes_;  // of the parameters this optimizer was created for
+};
+
+}  // namespace runexp::nn
