@@ -24,7 +24,7 @@ void RegisterHelpCommand(CLI::App& root, CommandRegistry& registry) {
       std::cerr << "runexp: unknown command '" << *topic << "'; run `runexp help` for the list\n";
       return kExitUsage;
     }
-    std::cout << sub->help();
+    std::cout << sub->help(root.get_name());
     return kExitOk;
   });
 }

@@ -86,6 +86,12 @@ class StageContext {
   virtual Status RecordInputFile(const std::filesystem::path& path) = 0;
 };
 
+// The arithmetic behind StageContext::StreamSeed: SplitMix64 over the
+// experiment seed and an FNV-1a hash of "stage_id/name". Fixed forever:
+// changing it would change every recorded run's random numbers.
+uint64_t DeriveStreamSeed(uint64_t experiment_seed, std::string_view stage_id,
+                          std::string_view name);
+
 class Stage {
  public:
   virtual ~Stage() = default;

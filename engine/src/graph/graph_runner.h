@@ -55,9 +55,4 @@ class GraphRunner {
   std::unique_ptr<Impl> impl_;
 };
 
-// A seed for stream `name` of stage `stage_id`, derived from the experiment
-// seed: SplitMix64 over a hash of the names — fixed, documented arithmetic.
-uint64_t DeriveStreamSeed(uint64_t experiment_seed, std::string_view stage_id,
-                          std::string_view name);
-
 }  // namespace runexp
