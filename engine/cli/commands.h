@@ -25,11 +25,29 @@ class CommandRegistry {
 
 void RegisterHelpCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterRunCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterCheckCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterPluginsCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterGraphCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterInspectCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterRunsCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterShowCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterCompareCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterTagCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterRmCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterPruneCommand(CLI::App& root, CommandRegistry& registry);
 
 inline void RegisterAllCommands(CLI::App& root, CommandRegistry& registry) {
   RegisterRunCommand(root, registry);
+  RegisterCheckCommand(root, registry);
+  RegisterGraphCommand(root, registry);
+  RegisterPluginsCommand(root, registry);
   RegisterInspectCommand(root, registry);
+  RegisterRunsCommand(root, registry);
+  RegisterShowCommand(root, registry);
+  RegisterCompareCommand(root, registry);
+  RegisterTagCommand(root, registry);
+  RegisterRmCommand(root, registry);
+  RegisterPruneCommand(root, registry);
   RegisterHelpCommand(root, registry);
 }
 

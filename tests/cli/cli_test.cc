@@ -62,15 +62,4 @@ TEST(CliTest, MissingExperimentFileIsAUsageError) {
   EXPECT_NE(result.err.find("/nonexistent/experiment.toml"), std::string::npos) << result.err;
 }
 
-TEST(CliTest, RunSaysHonestlyThatTheEngineIsNotThereYet) {
-  auto dir = runexp::testing::MakeTempDir("runexp-cli");
-  std::string file = dir + "/e.toml";
-  std::ofstream(file) << "[experiment]\nname = \"e\"\n";
-  auto result = RunCommand(Runexp(file));
-  std::filesystem::remove_all(dir);
-  EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("not implemented yet"), std::string::npos) << result.err;
-  EXPECT_EQ(result.out, "");
-}
-
 }  // namespace

@@ -144,7 +144,11 @@ void GraphRunnerCore::Fail(const std::string& stage_id, const Status& status) {
     failure_ = status.WithContext(Describe(stage_id));
     failed_.store(true);
   }
-  graph_.cancel();
+  // No graph_.cancel(): it would also cancel the oneTBB algorithms running
+  // inside other stages' bodies (a trainer's parallel_for) and let
+  // wait_for_all() return while those bodies still run. Instead every stage
+  // sees cancelled() and returns, queued envelopes are dropped by the node
+  // bodies, and wait_for_all() returns only when no body is running.
 }
 
 std::string GraphRunnerCore::Describe(const std::string& stage_id) const {

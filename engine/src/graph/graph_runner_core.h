@@ -1,6 +1,7 @@
 // GraphRunnerCore: the shared state of one running graph — the oneTBB flow
 // graph, one serial node per stage, the routing of output ports to
-// consumers, and the first failure. StageNodes call back into it to emit
+// consumers, and the first failure (after which every queued envelope is
+// dropped and every stage sees cancelled()). StageNodes call back into it to emit
 // packets and to report completion; those calls are thread-safe.
 #pragma once
 

@@ -1,0 +1,33 @@
+// RunExperiment: `runexp run FILE.toml` from start to finish.
+//
+//   1. plugins: built-ins plus any plugin folders;
+//   2. the experiment file validated (every error reported; nothing written);
+//   3. results.db opened, dead runs reaped, write access proven;
+//   4. a `running` row, the run's folder and its log file;
+//   5. the flow graph run with --threads workers, a heartbeat meanwhile;
+//   6. the row finalised: completed, failed (with the stage's message) or
+//      interrupted (Ctrl-C) — never left `running`.
+// Returns the process exit code (engine/cli/exit_codes.h).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace runexp {
+
+struct RunOptions {
+  std::filesystem::path experiment_file;
+  std::vector<std::string> overrides;                 // --set KEY=VALUE
+  std::optional<std::filesystem::path> results_path;  // --results (beats the file's setting)
+  std::vector<std::filesystem::path> plugin_dirs;     // --plugin-dir
+  int threads = 0;                                    // 0: every core
+  bool quiet = false;
+  std::optional<std::string> name;                    // --name
+  std::string command_line;
+};
+
+int RunExperiment(const RunOptions& options);
+
+}  // namespace runexp

@@ -1,0 +1,89 @@
+// mlp_trainer: trains a multilayer perceptron (layers as data) with
+// minibatch gradient descent, emitting a model snapshot after every epoch.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "mlp_trainer_params.h"
+#include "runexp/model_snapshot.h"
+#include "runexp/nn/trainer.h"
+#include "runexp/plugin.h"
+#include "runexp/tensor.h"
+
+namespace runexp {
+namespace {
+
+class MlpTrainerStage : public Stage {
+ public:
+  Status Open(StageContext& ctx) override {
+    const Tensor& x = ctx.Input("x").Get<Tensor>();
+    const Tensor& y = ctx.Input("y").Get<Tensor>();
+    if (x.rank() != 2 || y.rank() != 2 || x.dim(0) != y.dim(0)) {
+      return Status::InvalidArgument("x " + ShapeToString(x.shape()) + " and y " +
+                                     ShapeToString(y.shape()) +
+                                     " must be matrices with one row per sample");
+    }
+    Result<TrainerSetup> setup = ReadTrainerParams(ctx, x.dim(1), y.dim(1));
+    if (!setup.ok()) return setup.status();
+    Result<nn::Mlp> model = nn::Mlp::Create(setup->spec);
+    if (!model.ok()) return model.status();
+    model->InitGlorotUniform(ctx.StreamSeed("init"));
+    Result<nn::Optimizer> optimizer = nn::Optimizer::Create(setup->optimizer, model->parameters());
+    if (!optimizer.ok()) return optimizer.status();
+    Result<nn::Trainer> trainer =
+        nn::Trainer::Create(std::move(model).value(), std::move(optimizer).value(), setup->train,
+                            nn::RandomStream(ctx.StreamSeed("shuffle"), "shuffle"));
+    if (!trainer.ok()) return trainer.status();
+
+    const int64_t epochs = ctx.param("epochs").as_integer();
+    for (int64_t epoch = 1; epoch <= epochs; ++epoch) {
+      if (ctx.cancelled()) return Status::Cancelled("stopped before epoch " + std::to_string(epoch));
+      auto start = std::chrono::steady_clock::now();
+      Result<nn::EpochMetrics> metrics = trainer->RunEpoch(x, y);
+      if (!metrics.ok()) return metrics.status().WithContext("epoch " + std::to_string(epoch));
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (!std::isfinite(metrics->train.mean_loss())) {
+        return Status::InvalidArgument("the training loss became " +
+                                       std::to_string(metrics->train.mean_loss()) + " in epoch " +
+                                       std::to_string(epoch) + " (learning rate too high?)");
+      }
+      if (Status s = RecordEpochMetrics(ctx, *metrics); !s.ok()) return s;
+      ModelSnapshot snapshot{epoch, epochs, metrics->steps,
+                             std::make_shared<const nn::Mlp>(trainer->model()), metrics->train,
+                             metrics->validation, seconds};
+      if (Status s = ctx.Emit("snapshots", Packet::Make<ModelSnapshot>(std::move(snapshot))); !s.ok()) return s;
+    }
+    return Status::OK();
+  }
+
+ private:
+  static Status RecordEpochMetrics(StageContext& ctx, const nn::EpochMetrics& metrics) {
+    int epoch = static_cast<int>(metrics.epoch);
+    MetricsSink& sink = ctx.metrics();
+    if (Status s = sink.RecordMetric("loss", epoch, metrics.steps, metrics.train.mean_loss()); !s.ok()) return s;
+    if (Status s = sink.RecordMetric("accuracy", epoch, metrics.steps, metrics.train.accuracy()); !s.ok()) return s;
+    if (metrics.validation) {
+      if (Status s = sink.RecordMetric("val_loss", epoch, metrics.steps, metrics.validation->mean_loss()); !s.ok()) return s;
+      if (Status s = sink.RecordMetric("val_accuracy", epoch, metrics.steps, metrics.validation->accuracy()); !s.ok()) return s;
+    }
+    return Status::OK();
+  }
+};
+
+PluginSpec MlpTrainerSpec() {
+  return {
+      .name = "mlp_trainer",
+      .description = "Train a multilayer perceptron; emit a model snapshot after every epoch",
+      .inputs = {{"x", "tensor", PortKind::kValue, "Training inputs, float32 (N, features)", false},
+                 {"y", "tensor", PortKind::kValue, "Training targets, float32 (N, outputs), e.g. one-hot", false}},
+      .outputs = {{"snapshots", kModelPortType, PortKind::kStream,
+                   "The model after each epoch, with that epoch's training loss and accuracy", false}},
+      .params = TrainerParamSpecs(),
+      .create = [] { return std::make_unique<MlpTrainerStage>(); },
+  };
+}
+
+}  // namespace
+}  // namespace runexp
+
+RUNEXP_PLUGIN(mlp_trainer, runexp::MlpTrainerSpec)
