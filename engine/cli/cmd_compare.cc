@@ -52,9 +52,9 @@ Table LegendTable(const std::vector<ComparedRun>& runs) {
                    {"name", "name", Align::kLeft, true},
                    {"experiment", "experiment", Align::kLeft, true},
                    {"status", "status", Align::kLeft},
-                   {"epochs", "epochs", Align::kRight},
+                   {"epochs", "epochs", Align::kRight, false, true, 2},
                    {"final_test_accuracy", "test acc", Align::kRight},
-                   {"best_test_accuracy", "best test", Align::kRight}};
+                   {"best_test_accuracy", "best test", Align::kRight, false, true, 1}};
   for (const ComparedRun& run : runs) {
     const store::RunSummary& s = run.summary;
     table.rows.push_back({Cell::Text(run.label), Cell::Text(s.run_id), Cell::OptText(s.name),
@@ -82,7 +82,7 @@ Table SideBySideTable(const std::vector<ComparedRun>& runs, bool loss) {
   Table table;
   table.columns.push_back({"epoch", "epoch", Align::kRight});
   for (const ComparedRun& run : runs) {
-    table.columns.push_back({"", run.label + " train", Align::kRight});
+    table.columns.push_back({"", run.label + " train", Align::kRight, false, true, 1});
     table.columns.push_back({"", run.label + " test", Align::kRight});
     table.columns.push_back({"", run.label + " gap", Align::kRight});
   }
@@ -170,14 +170,16 @@ JsonValue CompareJson(const std::vector<ComparedRun>& runs, const std::vector<st
 void PrintCompareText(const std::vector<ComparedRun>& runs, const std::vector<store::ParamDifference>& diffs,
                       bool loss) {
   std::optional<size_t> width = TerminalWidth();
-  std::cout << RenderTable(LegendTable(runs), width);
+  std::vector<std::string> hidden;
+  std::cout << RenderTable(LegendTable(runs), width, &hidden);
   std::cout << "\nparameters that differ\n";
   if (diffs.empty()) std::cout << "(none: the runs have the same parameters)\n";
-  else std::cout << RenderTable(ParamTable(runs, diffs), width);
+  else std::cout << RenderTable(ParamTable(runs, diffs), width, &hidden);
   std::cout << (loss ? "\nloss per epoch (gap = test - train)\n" : "\naccuracy per epoch (gap = train - test)\n");
   Table side = SideBySideTable(runs, loss);
   if (side.rows.empty()) std::cout << "(no epochs recorded)\n";
-  else std::cout << RenderTable(side, width);
+  else std::cout << RenderTable(side, width, &hidden);
+  if (!hidden.empty()) std::cerr << HiddenColumnsNote(hidden, width) << "\n";
 }
 
 int Compare(const CompareOptions& options) {

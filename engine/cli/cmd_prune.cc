@@ -106,10 +106,10 @@ int Prune(const PruneOptions& options) {
   std::cout << Render(CandidateTable(candidates, path), options.format);
   if (!options.yes) {
     if (!StdinIsTerminal()) {
-      notes << candidates.size() << " run(s) would be removed with their folders; pass --yes to remove them\n";
+      notes << RunCount(candidates.size()) << " would be removed with their folders; pass --yes to remove them\n";
       return kExitOk;
     }
-    if (!AskYesNo("Delete these " + std::to_string(candidates.size()) + " run(s) and their folders?")) {
+    if (!AskYesNo("Delete " + RunCount(candidates.size()) + " and their folders?")) {
       notes << "nothing deleted\n";
       return kExitOk;
     }
@@ -136,7 +136,7 @@ void RegisterPruneCommand(CLI::App& root, CommandRegistry& registry) {
       ->allow_extra_args(false)
       ->option_text("failed|interrupted");
   app->add_option("--older-than", options->older_than_days, "Only runs started more than DAYS days ago")
-      ->check(CLI::NonNegativeNumber)
+      ->check(NonNegative)
       ->option_text("DAYS");
   app->add_flag("-y,--yes", options->yes, "Delete them without asking");
   AddResultsOption(app, options->results);

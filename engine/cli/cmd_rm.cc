@@ -46,8 +46,8 @@ int RemoveRuns(const RmOptions& options) {
   }
   if (!options.yes) {
     if (!StdinIsTerminal()) {
-      return Report(Status::InvalidArgument("not deleting " + std::to_string(runs.size()) +
-                                            " run(s) without confirmation: stdin is not a terminal; "
+      return Report(Status::InvalidArgument("not deleting " + RunCount(runs.size()) +
+                                            " without confirmation: stdin is not a terminal; "
                                             "pass --yes to delete them"),
                     kExitUsage);
     }
@@ -56,7 +56,7 @@ int RemoveRuns(const RmOptions& options) {
                 << "  " << store::RunStatusName(run.status) << "  "
                 << EscapeForTerminal(RunFolder(path, run.run_id).string()) << "\n";
     }
-    if (!AskYesNo("Delete these " + std::to_string(runs.size()) + " run(s) and their folders?")) {
+    if (!AskYesNo("Delete " + RunCount(runs.size()) + " and their folders?")) {
       std::cerr << "nothing deleted\n";
       return kExitOk;
     }

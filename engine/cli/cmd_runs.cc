@@ -80,15 +80,15 @@ Table RunsTable(const std::vector<store::RunSummary>& runs) {
   table.columns = {
       {"run_id", "run", Align::kLeft, false, true},
       {"name", "name", Align::kLeft, true, true},
-      {"experiment", "experiment", Align::kLeft, true, true},
+      {"experiment", "experiment", Align::kLeft, true, true, 1},
       {"status", "status", Align::kLeft, false, true},
-      {"started_at", "started (UTC)", Align::kLeft, false, true},
+      {"started_at", "started (UTC)", Align::kLeft, false, true, 4},
       {"finished_at", "finished", Align::kLeft, false, false},
-      {"duration_seconds", "duration", Align::kRight, false, true},
-      {"epochs", "epochs", Align::kRight, false, true},
-      {"final_train_accuracy", "train acc", Align::kRight, false, true},
+      {"duration_seconds", "duration", Align::kRight, false, true, 6},
+      {"epochs", "epochs", Align::kRight, false, true, 3},
+      {"final_train_accuracy", "train acc", Align::kRight, false, true, 5},
       {"final_test_accuracy", "test acc", Align::kRight, false, true},
-      {"final_gap_accuracy", "gap", Align::kRight, false, true},
+      {"final_gap_accuracy", "gap", Align::kRight, false, true, 2},
       {"best_test_accuracy", "best test", Align::kRight, false, true},
       {"best_epoch", "best epoch", Align::kRight, false, false},
       {"final_train_loss", "train loss", Align::kRight, false, false},
@@ -154,7 +154,9 @@ void RegisterRunsCommand(CLI::App& root, CommandRegistry& registry) {
       "--sort takes a run_summary column (see docs/results-db.md) or param:KEY and lists the\n"
       "best first: newest, most epochs, highest accuracies first; lowest losses, durations, gaps\n"
       "and parameter values, and names in alphabetical order first. --reverse flips that.\n"
-      "Tables are cut to the terminal width (or $COLUMNS); csv and json never are.");
+      "Tables fit the terminal width (or $COLUMNS): long names are cut with \"…\", and on a\n"
+      "narrow terminal duration, train acc, started, epochs, gap and experiment are left out, in\n"
+      "that order. csv and json are never cut.");
   auto options = std::make_shared<RunsOptions>();
   AddResultsOption(app, options->results);
   app->add_option("--experiment", options->experiment, "Only runs of this experiment");
@@ -164,7 +166,7 @@ void RegisterRunsCommand(CLI::App& root, CommandRegistry& registry) {
       ->option_text("COLUMN");
   app->add_flag("--reverse", options->reverse, "Reverse the order");
   app->add_option("--limit", options->limit, "Show at most N runs (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative);
   app->add_option("--tag", options->tag, "Only runs carrying this tag (KEY, or KEY=VALUE)")
       ->option_text("KEY[=VALUE]");
   AddFormatOption(app, options->format);

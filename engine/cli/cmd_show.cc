@@ -32,14 +32,15 @@ JsonValue ParamToJson(const store::ParamValue& value) {
 
 Table EpochTable(const std::vector<store::EpochMetrics>& epochs) {
   Table table;
+  // On a narrow terminal the accuracies stay longest.
   table.columns = {{"epoch", "epoch", Align::kRight},
-                   {"train_loss", "train loss", Align::kRight},
+                   {"train_loss", "train loss", Align::kRight, false, true, 2},
                    {"train_accuracy", "train acc", Align::kRight},
-                   {"test_loss", "test loss", Align::kRight},
+                   {"test_loss", "test loss", Align::kRight, false, true, 1},
                    {"test_accuracy", "test acc", Align::kRight},
                    {"gap_accuracy", "gap acc", Align::kRight},
-                   {"gap_loss", "gap loss", Align::kRight},
-                   {"seconds", "seconds", Align::kRight}};
+                   {"gap_loss", "gap loss", Align::kRight, false, true, 3},
+                   {"seconds", "seconds", Align::kRight, false, true, 4}};
   for (const store::EpochMetrics& e : epochs) {
     table.rows.push_back({Cell::Int(e.epoch), Cell::Real(e.train_loss, 4), Cell::Real(e.train_accuracy, 4),
                           Cell::Real(e.test_loss, 4), Cell::Real(e.test_accuracy, 4),
@@ -66,10 +67,10 @@ Table CheckpointTable(const std::vector<store::CheckpointRecord>& checkpoints) {
   Table table;
   table.columns = {{"epoch", "epoch", Align::kRight},
                    {"path", "path", Align::kLeft, true},
-                   {"bytes", "bytes", Align::kRight},
+                   {"bytes", "bytes", Align::kRight, false, true, 1},
                    {"sha256", "sha256", Align::kLeft, true},
                    {"weights_sha256", "weights sha256", Align::kLeft, true, false},
-                   {"created_at", "created (UTC)", Align::kLeft},
+                   {"created_at", "created (UTC)", Align::kLeft, false, true, 2},
                    {"pruned", "file", Align::kLeft},
                    {"pruned_at", "pruned at", Align::kLeft, false, false}};
   for (const store::CheckpointRecord& c : checkpoints) {
@@ -103,11 +104,21 @@ void PrintFields(std::ostream& out, const Fields& fields) {
   }
 }
 
-// Indents every line of a multi-line text, each kept on its own line.
+// Indents every line of a multi-line text (the TOML, the environment, a
+// rendered table). Tabs become spaces and a CRLF's CR goes; any other
+// control character is shown escaped.
 void PrintBlock(std::ostream& out, const std::string& text, const std::string& indent) {
   std::istringstream lines(text);
   std::string line;
-  while (std::getline(lines, line)) out << indent << EscapeForTerminal(line) << "\n";
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string expanded;
+    for (char c : line) {
+      if (c == '\t') expanded += "    ";
+      else expanded += c;
+    }
+    out << indent << EscapeForTerminal(expanded) << "\n";
+  }
 }
 
 void PrintTableSection(std::ostream& out, const std::string& title, const Table& table,
@@ -118,7 +129,9 @@ void PrintTableSection(std::ostream& out, const std::string& title, const Table&
     return;
   }
   std::optional<size_t> inner = width ? std::optional<size_t>(*width > 2 ? *width - 2 : 1) : std::nullopt;
-  PrintBlock(out, RenderTable(table, inner), "  ");
+  std::vector<std::string> hidden;
+  PrintBlock(out, RenderTable(table, inner, &hidden), "  ");
+  if (!hidden.empty()) std::cerr << title << ": " << HiddenColumnsNote(hidden, width) << "\n";
 }
 
 std::string OrDash(const std::optional<std::string>& text) {

@@ -268,6 +268,31 @@ JsonValue& JsonValue::Set(std::string key, JsonValue member) {
   return *this;
 }
 
+std::optional<int64_t> JsonValue::AsInt() const {
+  if (const int64_t* i = std::get_if<int64_t>(&value_)) return *i;
+  return std::nullopt;
+}
+
+std::optional<double> JsonValue::AsNumber() const {
+  if (const int64_t* i = std::get_if<int64_t>(&value_)) return static_cast<double>(*i);
+  if (const double* d = std::get_if<double>(&value_)) return *d;
+  return std::nullopt;
+}
+
+std::optional<bool> JsonValue::AsBool() const {
+  if (const bool* b = std::get_if<bool>(&value_)) return *b;
+  return std::nullopt;
+}
+
+const JsonValue* JsonValue::Get(std::string_view key) const {
+  const Object* object = AsObject();
+  if (object == nullptr) return nullptr;
+  for (const auto& [name, value] : *object) {
+    if (name == key) return &value;
+  }
+  return nullptr;
+}
+
 std::string JsonValue::Dump(int indent) const {
   std::string out;
   DumpTo(out, indent, 0);

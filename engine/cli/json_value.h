@@ -45,6 +45,16 @@ class JsonValue {
   static JsonValue EmptyObject() { return JsonValue(Object{}); }
 
   bool is_null() const { return std::holds_alternative<std::monostate>(value_); }
+  // Reading a parsed document: nullptr / nullopt when the value is not of
+  // that kind. AsNumber accepts integers too.
+  const std::string* AsString() const { return std::get_if<std::string>(&value_); }
+  const Array* AsArray() const { return std::get_if<Array>(&value_); }
+  const Object* AsObject() const { return std::get_if<Object>(&value_); }
+  std::optional<int64_t> AsInt() const;
+  std::optional<double> AsNumber() const;
+  std::optional<bool> AsBool() const;
+  // An object's member, or nullptr.
+  const JsonValue* Get(std::string_view key) const;
 
   // Appends to an array / an object (a null value becomes one first).
   JsonValue& Append(JsonValue element);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <map>
 
 #include "utf8.h"
@@ -108,6 +109,10 @@ std::string TrimRight(std::string line) {
 }
 
 }  // namespace
+
+std::string NonNegative(const std::string& text) {
+  return text.starts_with("-") ? "must be 0 or more, not " + text : std::string();
+}
 
 CLI::Option* AddFormatOption(CLI::App* app, OutputFormat& format) {
   static const std::map<std::string, OutputFormat> kNames = {
@@ -245,37 +250,54 @@ std::string FixedText(std::optional<double> value, int decimals) {
   return buffer;
 }
 
-std::string RenderTable(const Table& table, std::optional<size_t> max_width) {
-  std::vector<size_t> shown;  // indexes of the columns a table shows
+std::string RenderTable(const Table& table, std::optional<size_t> max_width,
+                        std::vector<std::string>* hidden) {
+  std::vector<size_t> shown;  // indexes of the columns the table shows
   for (size_t c = 0; c < table.columns.size(); ++c) {
     if (table.columns[c].in_table) shown.push_back(c);
   }
   if (shown.empty()) return "";
-  std::vector<std::vector<std::string>> lines;  // header first, escaped
-  lines.emplace_back();
-  for (size_t c : shown) lines.back().push_back(EscapeForTerminal(table.columns[c].header));
-  for (const std::vector<Cell>& row : table.rows) {
-    lines.emplace_back();
-    for (size_t c : shown) lines.back().push_back(c < row.size() ? EscapeForTerminal(row[c].text) : "");
+  // Escaped text of every cell, header first, indexed by column.
+  std::vector<std::vector<std::string>> cells(table.columns.size());
+  std::vector<size_t> natural(table.columns.size(), 0);
+  for (size_t c : shown) {
+    cells[c].push_back(EscapeForTerminal(table.columns[c].header));
+    for (const std::vector<Cell>& row : table.rows) {
+      cells[c].push_back(c < row.size() ? EscapeForTerminal(row[c].text) : "");
+    }
+    for (const std::string& text : cells[c]) natural[c] = std::max(natural[c], DisplayWidth(text));
   }
-  std::vector<size_t> widths(shown.size(), 0);
-  std::vector<bool> elidable(shown.size());
-  for (size_t k = 0; k < shown.size(); ++k) {
-    elidable[k] = table.columns[shown[k]].elidable;
-    for (const auto& line : lines) widths[k] = std::max(widths[k], DisplayWidth(line[k]));
+
+  std::vector<size_t> widths;
+  bool fits = true;
+  for (;;) {
+    widths.clear();
+    std::vector<bool> elidable;
+    for (size_t c : shown) {
+      widths.push_back(natural[c]);
+      elidable.push_back(table.columns[c].elidable);
+    }
+    fits = !max_width || FitWidths(widths, elidable, *max_width);
+    if (fits) break;
+    auto victim = std::max_element(shown.begin(), shown.end(), [&](size_t a, size_t b) {
+      return table.columns[a].hide_priority < table.columns[b].hide_priority;
+    });
+    if (table.columns[*victim].hide_priority <= 0 || shown.size() == 1) break;
+    if (hidden) hidden->push_back(table.columns[*victim].header);
+    shown.erase(victim);
   }
-  bool fits = !max_width || FitWidths(widths, elidable, *max_width);
 
   std::string out;
-  for (const auto& line : lines) {
+  for (size_t line = 0; line <= table.rows.size(); ++line) {
     std::string text;
     for (size_t k = 0; k < shown.size(); ++k) {
       if (k) text.append(kColumnGap, ' ');
-      text += Pad(Elide(line[k], widths[k]), widths[k], table.columns[shown[k]].align);
+      const Column& column = table.columns[shown[k]];
+      text += Pad(Elide(cells[shown[k]][line], widths[k]), widths[k], column.align);
     }
     text = TrimRight(std::move(text));
-    // Too many unelidable columns for this terminal: cut the line rather
-    // than let it wrap into the next row.
+    // Still too wide (too many columns that may not be cut or hidden): cut
+    // the line rather than let it wrap into the next row.
     if (!fits) text = Elide(text, *max_width);
     out += text + "\n";
   }
@@ -324,7 +346,17 @@ std::string Render(const Table& table, OutputFormat format) {
     case OutputFormat::kJson: return TableToJson(table).Dump() + "\n";
     case OutputFormat::kTable: break;
   }
-  return RenderTable(table, TerminalWidth());
+  std::optional<size_t> width = TerminalWidth();
+  std::vector<std::string> hidden;
+  std::string text = RenderTable(table, width, &hidden);
+  if (!hidden.empty()) std::cerr << HiddenColumnsNote(hidden, width) << "\n";
+  return text;
+}
+
+std::string HiddenColumnsNote(const std::vector<std::string>& hidden, std::optional<size_t> width) {
+  std::string note = "(hidden to fit " + (width ? std::to_string(*width) : std::string("the")) + " columns:";
+  for (size_t i = 0; i < hidden.size(); ++i) note += (i ? ", " : " ") + hidden[i];
+  return note + "; --format csv or json shows every column)";
 }
 
 }  // namespace runexp::cli

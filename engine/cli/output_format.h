@@ -32,6 +32,10 @@ namespace runexp::cli {
 
 enum class OutputFormat { kTable, kCsv, kJson };
 
+// A CLI11 check for counts and ages: "must be 0 or more" for a negative
+// number (CLI::NonNegativeNumber's message quotes DBL_MAX in full).
+std::string NonNegative(const std::string& text);
+
 // Adds `--format table|csv|json` (default table) to a command.
 CLI::Option* AddFormatOption(CLI::App* app, OutputFormat& format);
 
@@ -84,6 +88,9 @@ struct Column {
   // May be cut with "…" when the table is too wide; the widest goes first.
   bool elidable = false;
   bool in_table = true;  // false: csv and json only (extra detail)
+  // When eliding is not enough, columns are hidden from a table, highest
+  // priority first; 0: never hidden.
+  int hide_priority = 0;
 };
 
 struct Table {
@@ -92,13 +99,21 @@ struct Table {
 };
 
 // Table text, every line ending in "\n"; no line wider than max_width.
-std::string RenderTable(const Table& table, std::optional<size_t> max_width);
+// To fit, the elidable columns are cut (widest first, to no less than a few
+// characters), then hideable columns are left out (their headers go to
+// *hidden), and as a last resort each line is cut.
+std::string RenderTable(const Table& table, std::optional<size_t> max_width,
+                        std::vector<std::string>* hidden = nullptr);
 std::string RenderCsv(const Table& table);
 JsonValue TableToJson(const Table& table);  // an array of objects
 JsonValue CellToJson(const Cell& cell);
 
-// The table in the chosen format; tables fit TerminalWidth().
+// The table in the chosen format; tables fit TerminalWidth(), and the
+// columns hidden to fit are named on stderr.
 std::string Render(const Table& table, OutputFormat format);
+
+// "(hidden to fit 80 columns: duration, train acc; --format csv shows all)"
+std::string HiddenColumnsNote(const std::vector<std::string>& hidden, std::optional<size_t> width);
 
 // Numbers shown to people: fixed decimals, "-" when missing.
 std::string FixedText(std::optional<double> value, int decimals);

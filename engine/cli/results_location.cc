@@ -18,9 +18,10 @@ Result<std::unique_ptr<store::RunStore>> OpenResults(const std::filesystem::path
                                                      StoreAccess access) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::file_status status = fs::status(path, ec);
+  fs::file_status status = fs::status(path, ec);  // other errors: Open reports them
+  bool missing = status.type() == fs::file_type::not_found;
   bool empty_file = fs::is_regular_file(status) && fs::file_size(path, ec) == 0 && !ec;
-  if (!fs::exists(status) || empty_file) {
+  if (missing || empty_file) {
     return Status::NotFound("no results database at " + path.string() +
                             (empty_file ? " (the file is empty)" : "") +
                             "; run an experiment first (or pass --results PATH)");

@@ -40,6 +40,8 @@ Result<std::vector<std::string>> ResolveRunIds(store::RunStore& store,
   return ids;
 }
 
+std::string RunCount(size_t n) { return std::to_string(n) + (n == 1 ? " run" : " runs"); }
+
 bool StdinIsTerminal() { return isatty(STDIN_FILENO) == 1; }
 
 bool AskYesNo(const std::string& question) {

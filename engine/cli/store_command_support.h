@@ -32,6 +32,9 @@ int Report(const Status& status, int exit_code);
 Result<std::vector<std::string>> ResolveRunIds(store::RunStore& store,
                                                const std::vector<std::string>& typed);
 
+// "1 run", "3 runs".
+std::string RunCount(size_t n);
+
 // True when stdin is a terminal someone can answer on.
 bool StdinIsTerminal();
 

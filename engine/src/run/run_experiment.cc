@@ -116,6 +116,12 @@ int RunExperiment(const RunOptions& options) {
   }
 
   // 3. The store: a damaged, newer, read-only or locked database stops us here.
+  std::error_code folder_error;
+  std::filesystem::create_directories(results_path.parent_path(), folder_error);
+  if (folder_error) {
+    return Fail(kExitUsage, results_path.parent_path().string() + ": cannot create folder: " +
+                                folder_error.message());
+  }
   Result<std::unique_ptr<store::RunStore>> opened = store::RunStore::Open(results_path.string());
   if (!opened.ok()) return Fail(kExitUsage, opened.status().ToString());
   store::RunStore& db = **opened;

@@ -22,7 +22,11 @@
 // count; each piece is one single-threaded GEMM of a fixed shape writing its
 // own outputs, and every sum across rows runs in row order. Results are
 // therefore bit-identical whatever the oneTBB concurrency (1 thread, 2
-// threads, any task_arena) on a given machine and build.
+// threads, any task_arena) on a given machine and build. Every piece runs
+// with denormals flushed to zero (FTZ/DAZ, as TensorFlow's CPU kernels do):
+// set on entry to the piece and restored on exit, so it holds on every
+// thread without touching the floating-point settings the application's
+// threads otherwise use.
 //
 // Thread-safety: const methods may run concurrently provided each caller
 // passes its own MlpWorkspace and gradient vector. They parallelise
@@ -33,6 +37,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runexp/nn/matrix_view.h"
@@ -120,11 +125,11 @@ class Mlp {
   explicit Mlp(MlpSpec spec);
   Status CheckBatch(MatrixView x, const MatrixView* y) const;
   void Reserve(int64_t rows, MlpWorkspace* workspace) const;
-  // Forward through every layer (and, with y, the loss and the deltas) for
-  // rows [begin, end) of the batch.
+  // Rows [begin, end) of the batch: forward through every layer; then the
+  // per-row loss and accuracy and, with_deltas, every layer's deltas.
   Status ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* workspace) const;
-  Status BackwardRows(MatrixView y, int64_t batch_rows, int64_t begin, int64_t end,
-                      bool with_deltas, MlpWorkspace* workspace) const;
+  Status LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, int64_t end,
+                          bool with_deltas, MlpWorkspace* workspace) const;
   Status WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* workspace,
                          std::vector<Tensor>* gradients) const;
   BatchStats SumStats(int64_t rows, const MlpWorkspace& workspace) const;

@@ -63,7 +63,9 @@ class Trainer {
                                 RandomStream shuffle_stream);
 
   // One epoch (see above). InvalidArgument if x and y do not fit the model,
-  // or if the split leaves no rows to train on (or none to validate on).
+  // or if the split leaves no rows to train on (or none to validate on);
+  // these are checked before any update. A failure after that (an internal
+  // error) leaves the updates already made in place.
   Result<EpochMetrics> RunEpoch(const Tensor& x, const Tensor& y);
 
   const Mlp& model() const { return model_; }

@@ -1,0 +1,200 @@
+#include "runexp/nn/mlp.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "runexp/nn/init.h"
+#include "runexp/nn/random.h"
+#include "sharding.h"
+
+namespace runexp::nn {
+
+using internal::kRowShards;
+using internal::ParallelFor;
+using internal::RowRange;
+using internal::SplitRows;
+
+BatchStats& BatchStats::operator+=(const BatchStats& other) {
+  loss_sum += other.loss_sum;
+  correct += other.correct;
+  samples += other.samples;
+  return *this;
+}
+
+Mlp::Mlp(MlpSpec spec) : spec_(std::move(spec)) {
+  for (int64_t l = 0; l < num_layers(); ++l) {
+    const int64_t units = spec_.layers[static_cast<std::size_t>(l)].units;
+    parameters_.emplace_back(DType::kFloat32, Shape{layer_inputs(l), units});
+    parameters_.emplace_back(DType::kFloat32, Shape{units});
+  }
+}
+
+Result<Mlp> Mlp::Create(MlpSpec spec) {
+  if (Status status = ValidateSpec(spec); !status.ok()) return status;
+  return Mlp(std::move(spec));
+}
+
+int64_t Mlp::layer_inputs(int64_t layer) const {
+  return layer == 0 ? spec_.input_dim : spec_.layers[static_cast<std::size_t>(layer - 1)].units;
+}
+
+std::string Mlp::ParameterName(std::size_t index) {
+  return "dense_" + std::to_string(index / 2) + (index % 2 == 0 ? "/kernel" : "/bias");
+}
+
+int64_t Mlp::num_parameter_values() const {
+  int64_t total = 0;
+  for (const Tensor& p : parameters_) total += p.num_elements();
+  return total;
+}
+
+Status Mlp::SetParameters(std::vector<Tensor> parameters) {
+  if (parameters.size() != parameters_.size()) {
+    return Status::InvalidArgument("mlp parameters: expected " + std::to_string(parameters_.size()) +
+                                   " tensors, got " + std::to_string(parameters.size()));
+  }
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    if (parameters[i].dtype() != DType::kFloat32 || parameters[i].shape() != parameters_[i].shape()) {
+      return Status::InvalidArgument(
+          "mlp parameter " + ParameterName(i) + ": expected float32 " +
+          ShapeToString(parameters_[i].shape()) + ", got " +
+          std::string(DTypeName(parameters[i].dtype())) + " " + ShapeToString(parameters[i].shape()));
+    }
+  }
+  parameters_ = std::move(parameters);
+  return Status::OK();
+}
+
+void Mlp::InitGlorotUniform(uint64_t seed, std::string_view stream_prefix) {
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    std::span<float> values = parameters_[i].values<float>();
+    if (i % 2 == 1) {
+      std::fill(values.begin(), values.end(), 0.0f);
+      continue;
+    }
+    RandomStream stream(seed, std::string(stream_prefix) + "/" + ParameterName(i));
+    FillGlorotUniform(values, parameters_[i].dim(0), parameters_[i].dim(1), stream);
+  }
+}
+
+Status Mlp::CheckBatch(MatrixView x, const MatrixView* y) const {
+  if (x.cols != input_dim()) {
+    return Status::InvalidArgument("mlp input x: expected " + std::to_string(input_dim()) +
+                                   " columns, got " + std::to_string(x.cols));
+  }
+  if (x.rows < 0 || (x.rows > 0 && x.data == nullptr)) {
+    return Status::InvalidArgument("mlp input x: no data for " + std::to_string(x.rows) + " rows");
+  }
+  if (y == nullptr) return Status::OK();
+  if (y->cols != output_dim()) {
+    return Status::InvalidArgument("mlp targets y: expected " + std::to_string(output_dim()) +
+                                   " columns, got " + std::to_string(y->cols));
+  }
+  if (y->rows != x.rows || (y->rows > 0 && y->data == nullptr)) {
+    return Status::InvalidArgument("mlp targets y: " + std::to_string(y->rows) +
+                                   " rows for " + std::to_string(x.rows) + " rows of x");
+  }
+  return Status::OK();
+}
+
+void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
+  bool fits = ws->capacity_rows_ >= rows &&
+              static_cast<int64_t>(ws->activations_.size()) == num_layers();
+  for (int64_t l = 0; fits && l < num_layers(); ++l) {
+    fits = ws->activations_[static_cast<std::size_t>(l)].dim(1) ==
+           spec_.layers[static_cast<std::size_t>(l)].units;
+  }
+  if (fits) return;
+  const int64_t capacity = std::max(rows, ws->capacity_rows_);
+  ws->activations_.clear();
+  ws->deltas_.clear();
+  for (const DenseSpec& layer : spec_.layers) {
+    ws->activations_.emplace_back(DType::kFloat32, Shape{capacity, layer.units});
+    ws->deltas_.emplace_back(DType::kFloat32, Shape{capacity, layer.units});
+  }
+  ws->row_loss_.assign(static_cast<std::size_t>(capacity), 0.0);
+  ws->row_correct_.assign(static_cast<std::size_t>(capacity), 0);
+  ws->capacity_rows_ = capacity;
+}
+
+BatchStats Mlp::SumStats(int64_t rows, const MlpWorkspace& ws) const {
+  BatchStats stats;
+  for (int64_t r = 0; r < rows; ++r) {
+    stats.loss_sum += ws.row_loss_[static_cast<std::size_t>(r)];
+    stats.correct += ws.row_correct_[static_cast<std::size_t>(r)];
+  }
+  stats.samples = rows;
+  return stats;
+}
+
+Result<Tensor> Mlp::Predict(const Tensor& x, int64_t batch_size) const {
+  Result<MatrixView> view = AsMatrix(x, "mlp input x");
+  if (!view.ok()) return view.status();
+  if (Status status = CheckBatch(*view, nullptr); !status.ok()) return status;
+  if (batch_size <= 0) {
+    return Status::InvalidArgument("mlp predict: batch_size must be positive, got " +
+                                   std::to_string(batch_size));
+  }
+  const int64_t total = view->rows;
+  const int64_t classes = output_dim();
+  Tensor out(DType::kFloat32, Shape{total, classes});
+  MlpWorkspace ws;
+  Reserve(std::min(total, batch_size), &ws);
+  for (int64_t start = 0; start < total; start += batch_size) {
+    const MatrixView batch = view->Rows(start, std::min(total, start + batch_size));
+    Status status = ParallelFor(kRowShards, [&](int64_t s) {
+      const RowRange range = SplitRows(batch.rows, kRowShards, s);
+      return range.begin == range.end ? Status::OK() : ForwardRows(batch, range.begin, range.end, &ws);
+    });
+    if (!status.ok()) return status;
+    std::memcpy(out.values<float>().data() + start * classes,
+                ws.activations_.back().values<float>().data(),
+                static_cast<std::size_t>(batch.rows * classes) * sizeof(float));
+  }
+  return out;
+}
+
+Result<BatchStats> Mlp::EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* ws) const {
+  if (Status status = CheckBatch(x, &y); !status.ok()) return status;
+  Reserve(x.rows, ws);
+  Status status = ParallelFor(kRowShards, [&](int64_t s) {
+    const RowRange range = SplitRows(x.rows, kRowShards, s);
+    if (range.begin == range.end) return Status::OK();
+    Status forward = ForwardRows(x, range.begin, range.end, ws);
+    if (!forward.ok()) return forward;
+    return LossAndDeltaRows(y, x.rows, range.begin, range.end, /*with_deltas=*/false, ws);
+  });
+  if (!status.ok()) return status;
+  return SumStats(x.rows, *ws);
+}
+
+Result<BatchStats> Mlp::ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* ws,
+                                         std::vector<Tensor>* gradients) const {
+  if (Status status = CheckBatch(x, &y); !status.ok()) return status;
+  if (x.rows == 0) return Status::InvalidArgument("mlp: cannot compute gradients of an empty batch");
+  Reserve(x.rows, ws);
+  if (gradients->size() != parameters_.size()) gradients->resize(parameters_.size());
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    if ((*gradients)[i].shape() != parameters_[i].shape() || (*gradients)[i].dtype() != DType::kFloat32) {
+      (*gradients)[i] = Tensor(DType::kFloat32, parameters_[i].shape());
+    }
+  }
+  // Phase 1: each row shard runs forward, loss and deltas for its own rows.
+  Status status = ParallelFor(kRowShards, [&](int64_t s) {
+    const RowRange range = SplitRows(x.rows, kRowShards, s);
+    if (range.begin == range.end) return Status::OK();
+    Status forward = ForwardRows(x, range.begin, range.end, ws);
+    if (!forward.ok()) return forward;
+    return LossAndDeltaRows(y, x.rows, range.begin, range.end, /*with_deltas=*/true, ws);
+  });
+  if (!status.ok()) return status;
+  // Phase 2: weight gradients need every row, so they are split by weight
+  // rows instead: no piece sums another's partial result.
+  status = WeightGradients(x, x.rows, ws, gradients);
+  if (!status.ok()) return status;
+  return SumStats(x.rows, *ws);
+}
+
+}  // namespace runexp::nn

@@ -1,0 +1,125 @@
+// The passes of a batch, split by mlp.cc into pieces (sharding.h): the
+// per-row-shard forward, loss and delta passes, and the weight-gradient
+// phase. Kept apart from mlp.cc, which owns parameters and the public entry
+// points, because this is where the arithmetic and its determinism live.
+#include <algorithm>
+#include <string>
+
+#include "activation_kernels.h"
+#include "loss_kernels.h"
+#include "runexp/nn/gemm.h"
+#include "runexp/nn/mlp.h"
+#include "sharding.h"
+
+namespace runexp::nn {
+
+using internal::ParallelFor;
+using internal::RowRange;
+using internal::SplitRows;
+
+namespace {
+
+// One piece of the weight-gradient phase: rows [begin, end) of a layer's
+// kernel gradient, or (begin < 0) the layer's whole bias gradient.
+struct GradientPiece {
+  int64_t layer;
+  int64_t begin;
+  int64_t end;
+};
+
+}  // namespace
+
+Status Mlp::ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* ws) const {
+  const int64_t n = end - begin;
+  const float* in = x.row(begin);
+  int64_t in_cols = x.cols;
+  for (int64_t l = 0; l < num_layers(); ++l) {
+    const DenseSpec& layer = spec_.layers[static_cast<std::size_t>(l)];
+    const float* kernel = parameters_[static_cast<std::size_t>(2 * l)].values<float>().data();
+    const float* bias = parameters_[static_cast<std::size_t>(2 * l + 1)].values<float>().data();
+    float* out = ws->activations_[static_cast<std::size_t>(l)].values<float>().data() + begin * layer.units;
+    Status status = Sgemm(false, false, n, layer.units, in_cols, 1.0f, in, in_cols, kernel,
+                          layer.units, 0.0f, out, layer.units);
+    if (!status.ok()) return status.WithContext("dense_" + std::to_string(l) + " forward");
+    internal::BiasActivateRows(layer.activation, bias, out, n, layer.units);
+    in = out;
+    in_cols = layer.units;
+  }
+  return Status::OK();
+}
+
+Status Mlp::LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, int64_t end,
+                         bool with_deltas, MlpWorkspace* ws) const {
+  const int64_t n = end - begin;
+  const int64_t last = num_layers() - 1;
+  const int64_t classes = output_dim();
+  const internal::OutputRows rows{
+      ws->activations_[static_cast<std::size_t>(last)].values<float>().data() + begin * classes,
+      y.row(begin), n, classes};
+  internal::LossRows(spec_.loss, rows, ws->row_loss_.data() + begin, ws->row_correct_.data() + begin);
+  if (!with_deltas) return Status::OK();
+
+  internal::OutputGradientRows(spec_.loss, spec_.layers.back().activation, rows, batch_rows,
+                               ws->deltas_[static_cast<std::size_t>(last)].values<float>().data() +
+                                   begin * classes);
+  // Back through the layers: dA_{l-1} = dZ_l · W_l^T, then the activation's derivative.
+  for (int64_t l = last; l >= 1; --l) {
+    const int64_t units = spec_.layers[static_cast<std::size_t>(l)].units;
+    const int64_t prev_units = spec_.layers[static_cast<std::size_t>(l - 1)].units;
+    const float* kernel = parameters_[static_cast<std::size_t>(2 * l)].values<float>().data();
+    const float* delta = ws->deltas_[static_cast<std::size_t>(l)].values<float>().data() + begin * units;
+    float* prev_delta =
+        ws->deltas_[static_cast<std::size_t>(l - 1)].values<float>().data() + begin * prev_units;
+    Status status = Sgemm(false, true, n, prev_units, units, 1.0f, delta, units, kernel, units,
+                          0.0f, prev_delta, prev_units);
+    if (!status.ok()) return status.WithContext("dense_" + std::to_string(l) + " backward");
+    const float* prev_act =
+        ws->activations_[static_cast<std::size_t>(l - 1)].values<float>().data() + begin * prev_units;
+    internal::ActivationBackwardRows(spec_.layers[static_cast<std::size_t>(l - 1)].activation,
+                                     prev_act, prev_delta, n, prev_units);
+  }
+  return Status::OK();
+}
+
+Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
+                            std::vector<Tensor>* gradients) const {
+  std::vector<GradientPiece> pieces;
+  for (int64_t l = 0; l < num_layers(); ++l) {
+    const int64_t fan_in = layer_inputs(l);
+    const int64_t units = spec_.layers[static_cast<std::size_t>(l)].units;
+    const int64_t blocks = internal::GradientBlocks(fan_in, units);
+    for (int64_t b = 0; b < blocks; ++b) {
+      const RowRange range = SplitRows(fan_in, blocks, b);
+      pieces.push_back({l, range.begin, range.end});
+    }
+    pieces.push_back({l, -1, -1});
+  }
+  return ParallelFor(static_cast<int64_t>(pieces.size()), [&](int64_t i) -> Status {
+    const GradientPiece& piece = pieces[static_cast<std::size_t>(i)];
+    const int64_t units = spec_.layers[static_cast<std::size_t>(piece.layer)].units;
+    const float* delta = ws->deltas_[static_cast<std::size_t>(piece.layer)].values<float>().data();
+    if (piece.begin < 0) {
+      // The bias gradient: column sums of the deltas, in row order.
+      float* __restrict db = (*gradients)[static_cast<std::size_t>(2 * piece.layer + 1)].values<float>().data();
+      std::fill(db, db + units, 0.0f);
+      for (int64_t r = 0; r < rows; ++r) {
+        const float* __restrict d = delta + r * units;
+        for (int64_t j = 0; j < units; ++j) db[j] += d[j];
+      }
+      return Status::OK();
+    }
+    // dW[begin:end, :] = A_prev[:, begin:end]^T · dZ, with A_prev the layer's input.
+    const int64_t fan_in = layer_inputs(piece.layer);
+    const float* input = piece.layer == 0
+                             ? x.data
+                             : ws->activations_[static_cast<std::size_t>(piece.layer - 1)].values<float>().data();
+    float* dw = (*gradients)[static_cast<std::size_t>(2 * piece.layer)].values<float>().data();
+    Status status = Sgemm(true, false, piece.end - piece.begin, units, rows, 1.0f,
+                          input + piece.begin, fan_in, delta, units, 0.0f,
+                          dw + piece.begin * units, units);
+    if (!status.ok()) return status.WithContext("dense_" + std::to_string(piece.layer) + " weight gradient");
+    return Status::OK();
+  });
+}
+
+}  // namespace runexp::nn

@@ -1,0 +1,21 @@
+// The element-wise update loops of the optimizers (formulas in
+// optimizer.h). Internal to runexp_nn. Each loop is written so g++
+// vectorises it (restrict pointers, no branches, sqrt without errno).
+//
+// Thread-safety: each call touches only the ranges it is given.
+#pragma once
+
+#include <cstdint>
+
+namespace runexp::nn::internal {
+
+void SgdUpdate(float* w, const float* g, int64_t n, float lr);
+void MomentumUpdate(float* w, float* velocity, const float* g, int64_t n, float lr, float momentum,
+                    bool nesterov);
+void RmspropUpdate(float* w, float* ms, const float* g, int64_t n, float lr, float rho,
+                   float epsilon);
+// `lr_t` is Adam's bias-corrected step size for this iteration.
+void AdamUpdate(float* w, float* m, float* v, const float* g, int64_t n, float lr_t, float beta_1,
+                float beta_2, float epsilon);
+
+}  // namespace runexp::nn::internal

@@ -1,0 +1,75 @@
+// How the numerical core splits work: a FIXED number of pieces, decided by
+// the shapes alone, run as oneTBB tasks. Internal to runexp_nn.
+//
+// Determinism rests on this file. Floating-point results depend on how a
+// sum is split, so the split must never follow the thread count: a batch is
+// always cut into kRowShards row ranges and a weight gradient into the same
+// blocks, whether one thread or sixteen run them. Each piece writes only its
+// own outputs, so the order in which threads pick pieces up cannot matter.
+// Changing these constants changes results in the last bits (like changing
+// the GEMM library would); they are part of what a run means.
+//
+// Thread-safety: ParallelFor runs `fn` concurrently on distinct indices; fn
+// must only write state owned by its index.
+#pragma once
+
+#include <tbb/parallel_for.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "denormals.h"
+#include "runexp/status.h"
+
+namespace runexp::nn::internal {
+
+// Row shards per batch. Four keeps the per-shard GEMMs large enough for
+// oneDNN's kernels (32 rows at batch 128) while feeding up to four cores.
+inline constexpr int kRowShards = 4;
+
+// Most row blocks a weight gradient is cut into, and the least weights a
+// block should hold: a 784×512 kernel gets 8 blocks, a 512×10 one a single block.
+inline constexpr int64_t kMaxGradientBlocks = 8;
+inline constexpr int64_t kMinGradientBlockValues = 32768;
+
+struct RowRange {
+  int64_t begin = 0;
+  int64_t end = 0;
+};
+
+// Piece `index` of `pieces` near-equal contiguous ranges covering [0, rows).
+inline RowRange SplitRows(int64_t rows, int64_t pieces, int64_t index) {
+  const int64_t base = rows / pieces;
+  const int64_t extra = rows % pieces;  // the first `extra` pieces get one more row
+  const int64_t begin = index * base + (index < extra ? index : extra);
+  return {begin, begin + base + (index < extra ? 1 : 0)};
+}
+
+// Blocks for a (fan_in, fan_out) weight gradient, from its shape only.
+inline int64_t GradientBlocks(int64_t fan_in, int64_t fan_out) {
+  int64_t blocks = (fan_in * fan_out) / kMinGradientBlockValues;
+  if (blocks > kMaxGradientBlocks) blocks = kMaxGradientBlocks;
+  if (blocks > fan_in) blocks = fan_in;
+  return blocks < 1 ? 1 : blocks;
+}
+
+// Runs fn(i) for i in [0, count) as oneTBB tasks in the caller's arena,
+// each under ScopedFlushDenormals (denormals.h), and returns the first
+// failure in index order (so the reported error does not depend on
+// scheduling either). All of runexp_nn's array arithmetic runs in here; the
+// serial glue outside (loss sums in double, Adam's step size) cannot meet a
+// denormal that would change its result.
+template <typename Fn>
+Status ParallelFor(int64_t count, Fn&& fn) {
+  std::vector<Status> statuses(static_cast<std::size_t>(count));
+  tbb::parallel_for(int64_t{0}, count, [&](int64_t i) {
+    ScopedFlushDenormals flush;
+    statuses[static_cast<std::size_t>(i)] = fn(i);
+  });
+  for (Status& status : statuses) {
+    if (!status.ok()) return status;
+  }
+  return Status::OK();
+}
+
+}  // namespace runexp::nn::internal

@@ -1,0 +1,145 @@
+#include "runexp/nn/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "sharding.h"
+
+namespace runexp::nn {
+
+namespace {
+
+Status CheckData(const Mlp& model, MatrixView x, MatrixView y) {
+  if (x.cols != model.input_dim() || y.cols != model.output_dim() || x.rows != y.rows) {
+    return Status::InvalidArgument(
+        "data (" + std::to_string(x.rows) + ", " + std::to_string(x.cols) + ") -> (" +
+        std::to_string(y.rows) + ", " + std::to_string(y.cols) + ") does not fit a model " +
+        std::to_string(model.input_dim()) + " -> " + std::to_string(model.output_dim()));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<BatchStats> Evaluate(const Mlp& model, MatrixView x, MatrixView y, int64_t batch_size) {
+  if (batch_size <= 0) {
+    return Status::InvalidArgument("evaluate: batch_size must be positive, got " +
+                                   std::to_string(batch_size));
+  }
+  if (Status status = CheckData(model, x, y); !status.ok()) return status.WithContext("evaluate");
+  BatchStats total;
+  MlpWorkspace workspace;
+  for (int64_t start = 0; start < x.rows; start += batch_size) {
+    const int64_t end = std::min(x.rows, start + batch_size);
+    Result<BatchStats> stats = model.EvaluateBatch(x.Rows(start, end), y.Rows(start, end), &workspace);
+    if (!stats.ok()) return stats.status();
+    total += *stats;
+  }
+  return total;
+}
+
+Result<BatchStats> Evaluate(const Mlp& model, const Tensor& x, const Tensor& y, int64_t batch_size) {
+  Result<MatrixView> xv = AsMatrix(x, "evaluate x");
+  if (!xv.ok()) return xv.status();
+  Result<MatrixView> yv = AsMatrix(y, "evaluate y");
+  if (!yv.ok()) return yv.status();
+  return Evaluate(model, *xv, *yv, batch_size);
+}
+
+Trainer::Trainer(Mlp model, Optimizer optimizer, TrainOptions options, RandomStream shuffle_stream)
+    : model_(std::move(model)),
+      optimizer_(std::move(optimizer)),
+      options_(options),
+      shuffle_stream_(shuffle_stream) {}
+
+Result<Trainer> Trainer::Create(Mlp model, Optimizer optimizer, TrainOptions options,
+                                RandomStream shuffle_stream) {
+  if (options.batch_size <= 0) {
+    return Status::InvalidArgument("trainer: batch_size must be positive, got " +
+                                   std::to_string(options.batch_size));
+  }
+  if (!(options.validation_split >= 0.0 && options.validation_split < 1.0)) {
+    return Status::InvalidArgument("trainer: validation_split must be in [0, 1), got " +
+                                   std::to_string(options.validation_split));
+  }
+  if (Status status = optimizer.CheckShapes(model.parameters(), "model parameters"); !status.ok()) {
+    return status.WithContext("trainer");
+  }
+  return Trainer(std::move(model), std::move(optimizer), options, shuffle_stream);
+}
+
+Status Trainer::GatherBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count) {
+  if (batch_x_.rank() != 2 || batch_x_.dim(0) < count || batch_x_.dim(1) != x.cols) {
+    batch_x_ = Tensor(DType::kFloat32, Shape{options_.batch_size, x.cols});
+  }
+  if (batch_y_.rank() != 2 || batch_y_.dim(0) < count || batch_y_.dim(1) != y.cols) {
+    batch_y_ = Tensor(DType::kFloat32, Shape{options_.batch_size, y.cols});
+  }
+  float* bx = batch_x_.values<float>().data();
+  float* by = batch_y_.values<float>().data();
+  // Pure copies: the split cannot affect any value, only how fast they move.
+  return internal::ParallelFor(internal::kRowShards, [&](int64_t s) {
+    const internal::RowRange range = internal::SplitRows(count, internal::kRowShards, s);
+    for (int64_t r = range.begin; r < range.end; ++r) {
+      std::memcpy(bx + r * x.cols, x.row(rows[r]), static_cast<std::size_t>(x.cols) * sizeof(float));
+      std::memcpy(by + r * y.cols, y.row(rows[r]), static_cast<std::size_t>(y.cols) * sizeof(float));
+    }
+    return Status::OK();
+  });
+}
+
+Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y) {
+  Result<MatrixView> xv = AsMatrix(x, "train x");
+  if (!xv.ok()) return xv.status();
+  Result<MatrixView> yv = AsMatrix(y, "train y");
+  if (!yv.ok()) return yv.status();
+  if (Status status = CheckData(model_, *xv, *yv); !status.ok()) return status.WithContext("train");
+
+  const int64_t total = xv->rows;
+  int64_t split_at = total;
+  if (options_.validation_split > 0.0) {
+    // The same double arithmetic as Keras' int(floor(n * (1. - split))).
+    split_at = static_cast<int64_t>(std::floor(static_cast<double>(total) * (1.0 - options_.validation_split)));
+    if (split_at <= 0 || split_at >= total) {
+      return Status::InvalidArgument(
+          "train: " + std::to_string(total) + " samples cannot be split into training and "
+          "validation sets with validation_split=" + std::to_string(options_.validation_split));
+    }
+  }
+  if (split_at == 0) return Status::InvalidArgument("train: no training samples");
+
+  std::vector<int64_t> order;
+  if (options_.shuffle) order = shuffle_stream_.Permutation(split_at);
+
+  EpochMetrics metrics;
+  for (int64_t start = 0; start < split_at; start += options_.batch_size) {
+    const int64_t count = std::min(options_.batch_size, split_at - start);
+    MatrixView bx = xv->Rows(start, start + count);
+    MatrixView by = yv->Rows(start, start + count);
+    if (options_.shuffle) {
+      if (Status status = GatherBatch(*xv, *yv, order.data() + start, count); !status.ok()) return status;
+      bx = MatrixView{batch_x_.values<float>().data(), count, xv->cols};
+      by = MatrixView{batch_y_.values<float>().data(), count, yv->cols};
+    }
+    Result<BatchStats> stats = model_.ComputeGradients(bx, by, &workspace_, &gradients_);
+    if (!stats.ok()) return stats.status();
+    if (Status status = optimizer_.Apply(gradients_, &model_.mutable_parameters()); !status.ok()) {
+      return status;
+    }
+    metrics.train += *stats;
+    ++metrics.steps;
+  }
+  if (split_at < total) {
+    Result<BatchStats> validation = Evaluate(model_, xv->Rows(split_at, total),
+                                             yv->Rows(split_at, total), options_.batch_size);
+    if (!validation.ok()) return validation.status();
+    metrics.validation = *validation;
+  }
+  metrics.epoch = ++epochs_completed_;
+  return metrics;
+}
+
+}  // namespace runexp::nn
