@@ -91,6 +91,8 @@ std::string FormatSeconds(double seconds) {
 
 int RunExperiment(const RunOptions& options) {
   auto started = std::chrono::steady_clock::now();
+  // First, before any worker thread exists (see interrupt.h).
+  InterruptFlag interrupt;
 
   // 1-2. Plugins and validation: nothing is written unless both succeed.
   PluginCatalog catalog;
@@ -182,7 +184,6 @@ int RunExperiment(const RunOptions& options) {
   for (const config::StageConfig& stage : experiment.stages) {
     sinks[stage.id] = std::make_unique<StoreMetricsSink>(db, run_id, stage.id);
   }
-  InterruptFlag interrupt;
   RunServices services;
   services.seed = static_cast<uint64_t>(experiment.seed);
   services.run_dir = run_dir;
