@@ -114,5 +114,23 @@ TEST_F(MnistRunTest, SigintStopsTheRunAndRecordsItInterrupted) {
   EXPECT_LT(epochs, 50);
 }
 
+TEST_F(MnistRunTest, EightProcessesShareOneResultsDatabase) {
+  // Small runs (500 images, one epoch), all started at once against one file.
+  std::string run = Runexp(ShellQuote(kExperiment) + " -q --set model.epochs=1" +
+                           " --set train_images.limit=500 --set train_labels.limit=500" +
+                           " --set test_images.limit=500 --set test_labels.limit=500 --threads 1" +
+                           " --results " + ShellQuote(db_));
+  std::string all;
+  for (int i = 0; i < 8; ++i) all += run + " --name p" + std::to_string(i) + " & pids=\"$pids $!\"; ";
+  auto result = RunCommand("fail=0; pids=; " + all + "for pid in $pids; do wait $pid || fail=1; done; exit $fail");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(QueryValue(db_, "SELECT count(*) FROM runs WHERE status = 'completed'"), "8");
+  EXPECT_EQ(QueryValue(db_, "SELECT count(DISTINCT name) FROM runs"), "8");
+  EXPECT_EQ(QueryValue(db_, "SELECT count(*) FROM epoch_metrics"), "8");
+  EXPECT_EQ(QueryValue(db_, "SELECT count(*) FROM inputs"), "32");
+  // Same seed, same data: eight identical results.
+  EXPECT_EQ(QueryValue(db_, "SELECT count(DISTINCT test_accuracy) FROM epoch_metrics"), "1");
+}
+
 }  // namespace
 }  // namespace runexp
