@@ -40,6 +40,8 @@ env_lines=$(env | grep -E '^OPENBLAS_' || true)
 
 git clone --quiet --no-local "$ROOT" "$DIR/root/runexp"
 echo "== cloned $(git -C "$ROOT" rev-parse --short HEAD) into the chroot"
+# CI runs a clone with the shared material beside it (the toml-test suite).
+if [ -d "$ROOT/../shared" ]; then cp -r "$ROOT/../shared" "$DIR/root/shared"; fi
 
 run_in_chroot() {
   chroot "$DIR" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
