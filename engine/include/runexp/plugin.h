@@ -43,10 +43,14 @@ class PluginRegistrar {
   }                                                                             \
   }
 #else
-// A shared library: C entry points found with dlsym.
+// A shared library: C entry points found with dlsym, visible even when the
+// plugin is built with -fvisibility=hidden.
 #define RUNEXP_PLUGIN(name, spec_function)                                      \
-  extern "C" int runexp_plugin_api_version() { return ::runexp::kPluginApiVersion; } \
-  extern "C" void runexp_plugin_register(::runexp::PluginRegistrar* registrar) { \
+  extern "C" __attribute__((visibility("default"))) int runexp_plugin_api_version() { \
+    return ::runexp::kPluginApiVersion;                                         \
+  }                                                                             \
+  extern "C" __attribute__((visibility("default"))) void runexp_plugin_register( \
+      ::runexp::PluginRegistrar* registrar) {                                   \
     registrar->Add(spec_function());                                            \
   }
 #endif

@@ -58,7 +58,8 @@ Status LoadPluginDirectory(const std::filesystem::path& directory, PluginCatalog
   std::vector<std::filesystem::path> libraries;
   for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
     if (entry.is_regular_file() && entry.path().extension() == ".so") {
-      libraries.push_back(entry.path());
+      // Absolute: the path is recorded with runs, so it must not depend on the working directory.
+      libraries.push_back(std::filesystem::absolute(entry.path(), error).lexically_normal());
     }
   }
   std::sort(libraries.begin(), libraries.end());

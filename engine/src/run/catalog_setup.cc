@@ -1,5 +1,7 @@
 #include "run/catalog_setup.h"
 
+#include <set>
+
 #include "config/loader.h"
 #include "plugins/plugin_loader.h"
 
@@ -16,7 +18,13 @@ Status SetUpCatalog(PluginCatalog& catalog,
       directories.push_back(directory);
     }
   }
+  // The same folder named twice (--plugin-dir and RUNEXP_PLUGIN_PATH, or
+  // "build" and "./build/") is loaded once.
+  std::set<std::filesystem::path> loaded;
   for (const auto& directory : directories) {
+    std::error_code error;
+    std::filesystem::path canonical = std::filesystem::weakly_canonical(directory, error);
+    if (!error && !loaded.insert(canonical).second) continue;
     if (Status status = LoadPluginDirectory(directory, catalog); !status.ok()) return status;
   }
   return Status::OK();
