@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "mlp_trainer_params.h"
 #include "runexp/model_snapshot.h"
@@ -12,6 +14,35 @@
 
 namespace runexp {
 namespace {
+
+// After every step: stop on Ctrl-C or a diverged loss (naming epoch and
+// step), and redraw the progress line a few times a second.
+nn::StepObserver StepObserver(StageContext& ctx, int64_t epoch, int64_t epochs) {
+  auto last_drawn = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [&ctx, epoch, epochs, last_drawn](int64_t step, int64_t steps, const nn::BatchStats& so_far) {
+    std::string where = "epoch " + std::to_string(epoch) + ", step " + std::to_string(step);
+    if (ctx.cancelled()) return Status::Cancelled("stopped in " + where);
+    if (!std::isfinite(so_far.loss_sum)) {
+      return Status::InvalidArgument("the training loss became " + std::to_string(so_far.loss_sum) +
+                                     " in " + where + " (learning rate too high?)");
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - *last_drawn > std::chrono::milliseconds(100) || step == steps) {
+      *last_drawn = now;
+      constexpr int kWidth = 30;
+      int filled = static_cast<int>(kWidth * step / steps);
+      char line[200];
+      std::snprintf(line, sizeof(line), "epoch %lld/%lld [%s%s] %lld/%lld - loss %.4f - accuracy %.4f",
+                    static_cast<long long>(epoch), static_cast<long long>(epochs),
+                    std::string(static_cast<std::size_t>(filled), '=').c_str(),
+                    std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(),
+                    static_cast<long long>(step), static_cast<long long>(steps), so_far.mean_loss(),
+                    so_far.accuracy());
+      ctx.log().Progress(line);
+    }
+    return Status::OK();
+  };
+}
 
 class MlpTrainerStage : public Stage {
  public:
@@ -39,14 +70,9 @@ class MlpTrainerStage : public Stage {
     for (int64_t epoch = 1; epoch <= epochs; ++epoch) {
       if (ctx.cancelled()) return Status::Cancelled("stopped before epoch " + std::to_string(epoch));
       auto start = std::chrono::steady_clock::now();
-      Result<nn::EpochMetrics> metrics = trainer->RunEpoch(x, y);
-      if (!metrics.ok()) return metrics.status().WithContext("epoch " + std::to_string(epoch));
+      Result<nn::EpochMetrics> metrics = trainer->RunEpoch(x, y, StepObserver(ctx, epoch, epochs));
+      if (!metrics.ok()) return metrics.status();
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (!std::isfinite(metrics->train.mean_loss())) {
-        return Status::InvalidArgument("the training loss became " +
-                                       std::to_string(metrics->train.mean_loss()) + " in epoch " +
-                                       std::to_string(epoch) + " (learning rate too high?)");
-      }
       if (Status s = RecordEpochMetrics(ctx, *metrics); !s.ok()) return s;
       ModelSnapshot snapshot{epoch, epochs, metrics->steps,
                              std::make_shared<const nn::Mlp>(trainer->model()), metrics->train,

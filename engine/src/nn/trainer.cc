@@ -91,7 +91,8 @@ Status Trainer::GatherBatch(MatrixView x, MatrixView y, const int64_t* rows, int
   });
 }
 
-Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y) {
+Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y,
+                                       const StepObserver& observer) {
   Result<MatrixView> xv = AsMatrix(x, "train x");
   if (!xv.ok()) return xv.status();
   Result<MatrixView> yv = AsMatrix(y, "train y");
@@ -115,6 +116,7 @@ Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y) {
   if (options_.shuffle) order = shuffle_stream_.Permutation(split_at);
 
   EpochMetrics metrics;
+  const int64_t steps = (split_at + options_.batch_size - 1) / options_.batch_size;
   for (int64_t start = 0; start < split_at; start += options_.batch_size) {
     const int64_t count = std::min(options_.batch_size, split_at - start);
     MatrixView bx = xv->Rows(start, start + count);
@@ -131,6 +133,9 @@ Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y) {
     }
     metrics.train += *stats;
     ++metrics.steps;
+    if (observer) {
+      if (Status status = observer(metrics.steps, steps, metrics.train); !status.ok()) return status;
+    }
   }
   if (split_at < total) {
     Result<BatchStats> validation = Evaluate(model_, xv->Rows(split_at, total),

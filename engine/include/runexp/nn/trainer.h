@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -49,6 +50,13 @@ struct EpochMetrics {
   std::optional<BatchStats> validation;  // over the held-out rows, after it
 };
 
+// Called after every optimizer step with the step number (1-based), the
+// epoch's step count and the training figures so far. A non-OK status (e.g.
+// Cancelled on Ctrl-C) ends the epoch there and is returned by RunEpoch;
+// the model then holds the weights of the last completed step.
+using StepObserver =
+    std::function<Status(int64_t step, int64_t steps, const BatchStats& so_far)>;
+
 // Loss and accuracy over every row of (x, y), batch_size rows at a time.
 // Thread-count independent.
 Result<BatchStats> Evaluate(const Mlp& model, const Tensor& x, const Tensor& y,
@@ -66,7 +74,8 @@ class Trainer {
   // or if the split leaves no rows to train on (or none to validate on);
   // these are checked before any update. A failure after that (an internal
   // error) leaves the updates already made in place.
-  Result<EpochMetrics> RunEpoch(const Tensor& x, const Tensor& y);
+  Result<EpochMetrics> RunEpoch(const Tensor& x, const Tensor& y,
+                                const StepObserver& observer = {});
 
   const Mlp& model() const { return model_; }
   Mlp& mutable_model() { return model_; }
