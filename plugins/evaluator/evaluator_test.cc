@@ -1,7 +1,7 @@
 // The evaluator stage: scores snapshots, records epochs with the gap.
 #include <gtest/gtest.h>
 
-#include "plugins/plugin_catalog.h"
+#include "builtin_spec.h"
 #include "runexp/model_snapshot.h"
 #include "runexp/tensor.h"
 #include "runexp/testing/stage_harness.h"
@@ -9,14 +9,7 @@
 namespace runexp {
 namespace {
 
-const PluginSpec& Evaluator() {
-  static PluginCatalog catalog = [] {
-    PluginCatalog c;
-    RegisterBuiltinPlugins(c);
-    return c;
-  }();
-  return *catalog.Find("evaluator");
-}
+const PluginSpec& Evaluator() { return testing::BuiltinSpec("evaluator"); }
 
 Tensor Matrix(int64_t rows, int64_t cols, std::vector<float> values) {
   Tensor t(DType::kFloat32, {rows, cols});

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "plugins/plugin_catalog.h"
+#include "builtin_spec.h"
 #include "runexp/model_snapshot.h"
 #include "runexp/tensor.h"
 #include "runexp/testing/stage_harness.h"
@@ -11,14 +11,7 @@
 namespace runexp {
 namespace {
 
-const PluginSpec& Trainer() {
-  static PluginCatalog catalog = [] {
-    PluginCatalog c;
-    RegisterBuiltinPlugins(c);
-    return c;
-  }();
-  return *catalog.Find("mlp_trainer");
-}
+const PluginSpec& Trainer() { return testing::BuiltinSpec("mlp_trainer"); }
 
 // Two well-separated classes in 2-D: class = (x0 + x1 > 0).
 void Blobs(int64_t n, Tensor& x, Tensor& y) {

@@ -1,20 +1,13 @@
 #include <gtest/gtest.h>
 
-#include "plugins/plugin_catalog.h"
+#include "builtin_spec.h"
 #include "runexp/tensor.h"
 #include "runexp/testing/stage_harness.h"
 
 namespace runexp {
 namespace {
 
-const PluginSpec& OneHot() {
-  static PluginCatalog catalog = [] {
-    PluginCatalog c;
-    RegisterBuiltinPlugins(c);
-    return c;
-  }();
-  return *catalog.Find("one_hot");
-}
+const PluginSpec& OneHot() { return testing::BuiltinSpec("one_hot"); }
 
 Tensor Labels(std::vector<uint8_t> values) {
   Tensor t(DType::kUInt8, {static_cast<int64_t>(values.size())});

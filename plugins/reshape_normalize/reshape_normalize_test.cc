@@ -1,20 +1,13 @@
 #include <gtest/gtest.h>
 
-#include "plugins/plugin_catalog.h"
+#include "builtin_spec.h"
 #include "runexp/tensor.h"
 #include "runexp/testing/stage_harness.h"
 
 namespace runexp {
 namespace {
 
-const PluginSpec& ReshapeNormalize() {
-  static PluginCatalog catalog = [] {
-    PluginCatalog c;
-    RegisterBuiltinPlugins(c);
-    return c;
-  }();
-  return *catalog.Find("reshape_normalize");
-}
+const PluginSpec& ReshapeNormalize() { return testing::BuiltinSpec("reshape_normalize"); }
 
 Tensor Images() {  // 2 records of 2x3 bytes: 0, 51, 102, ... 
   Tensor t(DType::kUInt8, {2, 2, 3});
