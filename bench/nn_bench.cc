@@ -1,0 +1,190 @@
+// Benchmarks of runexp_nn's hot kernels on the reference model
+// (784-512-10, batch 128): the GEMMs of one training step, the forward
+// pass, the optimizer update and the whole step, at 1 and 2 oneTBB threads.
+// An epoch of MNIST is 469 steps; one epoch's products are 98.18 GFLOP.
+#include <benchmark/benchmark.h>
+#include <tbb/global_control.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "runexp/nn/gemm.h"
+#include "runexp/nn/mlp.h"
+#include "runexp/nn/optimizer.h"
+#include "runexp/nn/random.h"
+#include "runexp/nn/trainer.h"
+
+namespace runexp::nn {
+namespace {
+
+constexpr int64_t kBatch = 128, kIn = 784, kHidden = 512, kClasses = 10;
+// Multiply-adds of one step: forward (2 layers), backward into the hidden
+// layer, and both weight gradients.
+constexpr double kStepFlops = 2.0 * kBatch * (kIn * kHidden * 2 + kHidden * kClasses * 3);
+
+std::vector<float> RandomValues(int64_t n, const char* name) {
+  RandomStream stream(1, name);
+  std::vector<float> v(static_cast<std::size_t>(n));
+  for (float& x : v) x = stream.Uniform(-1.0f, 1.0f);
+  return v;
+}
+
+// Args: trans_a, trans_b, m, n, k. Always one thread: that is Sgemm's contract.
+void BM_Sgemm(benchmark::State& state) {
+  const bool ta = state.range(0) != 0, tb = state.range(1) != 0;
+  const int64_t m = state.range(2), n = state.range(3), k = state.range(4);
+  const std::vector<float> a = RandomValues(m * k, "a"), b = RandomValues(k * n, "b");
+  std::vector<float> c(static_cast<std::size_t>(m * n));
+  for (auto _ : state) {
+    Status status = Sgemm(ta, tb, m, n, k, 1.0f, a.data(), ta ? m : k, b.data(), tb ? k : n, 0.0f, c.data(), n);
+    benchmark::DoNotOptimize(c.data());
+    if (!status.ok()) state.SkipWithError(status.ToString().c_str());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * m * n * k * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Sgemm)
+    ->ArgNames({"ta", "tb", "m", "n", "k"})
+    ->Args({0, 0, kBatch, kHidden, kIn})        // forward, layer 1
+    ->Args({0, 0, kBatch / 4, kHidden, kIn})    // the same, one row shard
+    ->Args({1, 0, kIn, kHidden, kBatch})        // weight gradient, layer 1
+    ->Args({1, 0, kIn / 8, kHidden, kBatch})    // the same, one block
+    ->Args({0, 0, kBatch, kClasses, kHidden})   // forward, layer 2
+    ->Args({0, 1, kBatch, kHidden, kClasses})   // delta into the hidden layer
+    ->Args({1, 0, kHidden, kClasses, kBatch});  // weight gradient, layer 2
+
+struct Reference {
+  Mlp model;
+  Tensor x, y;
+};
+
+Reference MakeReference() {
+  Mlp model = *Mlp::Create({kIn, {{kHidden, Activation::kRelu}, {kClasses, Activation::kSoftmax}},
+                            Loss::kCategoricalCrossentropy});
+  model.InitGlorotUniform(1);
+  Tensor x(DType::kFloat32, {kBatch, kIn}), y(DType::kFloat32, {kBatch, kClasses});
+  RandomStream stream(1, "bench/data");
+  for (float& v : x.values<float>()) v = stream.NextFloat();
+  for (int64_t r = 0; r < kBatch; ++r) y.values<float>()[r * kClasses + r % kClasses] = 1.0f;
+  return {std::move(model), std::move(x), std::move(y)};
+}
+
+void SetThreadsLabel(benchmark::State& state) { state.SetLabel(std::to_string(state.range(0)) + " thread(s)"); }
+
+void BM_Forward(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  Reference ref = MakeReference();
+  MlpWorkspace ws;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(ref.model.EvaluateBatch(*AsMatrix(ref.x, "x"), *AsMatrix(ref.y, "y"), &ws));
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * kBatch * (kIn * kHidden + kHidden * kClasses) * 1e-9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+  SetThreadsLabel(state);
+}
+BENCHMARK(BM_Forward)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
+
+void BM_Gradients(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  Reference ref = MakeReference();
+  MlpWorkspace ws;
+  std::vector<Tensor> grads;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(ref.model.ComputeGradients(*AsMatrix(ref.x, "x"), *AsMatrix(ref.y, "y"), &ws, &grads));
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(kStepFlops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  SetThreadsLabel(state);
+}
+BENCHMARK(BM_Gradients)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
+
+// Args: threads, optimizer kind, denormal (1: accumulators start in the
+// denormal range, as those of always-zero MNIST border pixels end up).
+void BM_OptimizerUpdate(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  const auto kind = static_cast<OptimizerKind>(state.range(1));
+  Reference ref = MakeReference();
+  std::vector<Tensor>& params = ref.model.mutable_parameters();
+  OptimizerConfig config = kind == OptimizerKind::kSgd ? OptimizerConfig::Sgd(0.01f, 0.9f)
+                           : kind == OptimizerKind::kAdam ? OptimizerConfig::Adam() : OptimizerConfig::Rmsprop();
+  Optimizer optimizer = *Optimizer::Create(config, params);
+  std::vector<Tensor> grads;
+  for (const Tensor& p : params) {
+    grads.emplace_back(DType::kFloat32, p.shape());
+    // Tiny gradients keep the weights (and the state) where they are.
+    for (float& g : grads.back().values<float>()) g = state.range(2) ? 0.0f : 1e-3f;
+  }
+  if (state.range(2)) {
+    OptimizerState denormal = optimizer.state();
+    for (Tensor& slot : denormal.slots) {
+      for (float& v : slot.values<float>()) v = 1e-39f;
+    }
+    (void)optimizer.SetState(std::move(denormal));
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(optimizer.Apply(grads, &params));
+    if (state.range(2)) {  // keep the state denormal: rho^n would flush it to zero
+      state.PauseTiming();
+      OptimizerState denormal = optimizer.state();
+      for (Tensor& slot : denormal.slots) {
+        for (float& v : slot.values<float>()) v = 1e-39f;
+      }
+      (void)optimizer.SetState(std::move(denormal));
+      state.ResumeTiming();
+    }
+  }
+  state.counters["params/s"] = benchmark::Counter(static_cast<double>(ref.model.num_parameter_values()),
+                                                  benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(std::string(OptimizerName(kind)) + (state.range(2) ? " denormal state, " : ", ") +
+                 std::to_string(state.range(0)) + " thread(s)");
+}
+BENCHMARK(BM_OptimizerUpdate)
+    ->ArgNames({"threads", "kind", "denormal"})
+    ->ArgsProduct({{1, 2},
+                   {static_cast<int64_t>(OptimizerKind::kSgd), static_cast<int64_t>(OptimizerKind::kRmsprop),
+                    static_cast<int64_t>(OptimizerKind::kAdam)},
+                   {0}})
+    ->Args({1, static_cast<int64_t>(OptimizerKind::kRmsprop), 1})
+    ->UseRealTime();
+
+// One full training step: gradients + RMSprop update. Epoch ≈ 469 × this.
+void BM_TrainStep(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  Reference ref = MakeReference();
+  Optimizer optimizer = *Optimizer::Create(OptimizerConfig::Rmsprop(), ref.model.parameters());
+  MlpWorkspace ws;
+  std::vector<Tensor> grads;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(ref.model.ComputeGradients(*AsMatrix(ref.x, "x"), *AsMatrix(ref.y, "y"), &ws, &grads));
+    benchmark::DoNotOptimize(optimizer.Apply(grads, &ref.model.mutable_parameters()));
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(kStepFlops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  // Seconds per 469 steps: the rate of iterations/469, inverted.
+  state.counters["epoch_s"] = benchmark::Counter(static_cast<double>(state.iterations()) / 469.0,
+                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  SetThreadsLabel(state);
+}
+BENCHMARK(BM_TrainStep)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
+
+// A whole epoch through Trainer (shuffle, gather, 469 steps, partial last
+// batch) on MNIST-shaped synthetic data: 60,000 × 784 in [0, 1), 10 classes.
+void BM_Epoch(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  static const auto data = [] {
+    constexpr int64_t kRows = 60000;
+    std::pair<Tensor, Tensor> d{Tensor(DType::kFloat32, {kRows, kIn}), Tensor(DType::kFloat32, {kRows, kClasses})};
+    RandomStream stream(1, "bench/epoch");
+    for (float& v : d.first.values<float>()) v = stream.NextFloat();
+    for (int64_t r = 0; r < kRows; ++r) d.second.values<float>()[r * kClasses + r % kClasses] = 1.0f;
+    return d;
+  }();
+  Reference ref = MakeReference();
+  Optimizer optimizer = *Optimizer::Create(OptimizerConfig::Rmsprop(), ref.model.parameters());
+  Trainer trainer = *Trainer::Create(std::move(ref.model), std::move(optimizer), {.batch_size = kBatch},
+                                     RandomStream(1, "bench/shuffle"));
+  for (auto _ : state) benchmark::DoNotOptimize(trainer.RunEpoch(data.first, data.second));
+  state.counters["GFLOP/s"] = benchmark::Counter(98.18, benchmark::Counter::kIsIterationInvariantRate);
+  SetThreadsLabel(state);
+}
+BENCHMARK(BM_Epoch)->ArgName("threads")->Arg(1)->Arg(2)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace runexp::nn
