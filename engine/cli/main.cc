@@ -1,6 +1,7 @@
 // The runexp executable: parses the command line and dispatches to one command.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <string>

@@ -60,4 +60,14 @@ Status Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float 
   return Status::OK();
 }
 
+std::string GemmLibraryVersion() {
+  const dnnl_version_t* version = dnnl_version();
+  const char* runtime = version->cpu_runtime == DNNL_RUNTIME_OMP   ? "OpenMP"
+                        : version->cpu_runtime == DNNL_RUNTIME_TBB ? "oneTBB"
+                        : version->cpu_runtime == DNNL_RUNTIME_SEQ ? "sequential"
+                                                                   : "other runtime";
+  return "oneDNN " + std::to_string(version->major) + "." + std::to_string(version->minor) + "." +
+         std::to_string(version->patch) + " (" + runtime + ")";
+}
+
 }  // namespace runexp::nn

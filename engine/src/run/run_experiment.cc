@@ -21,6 +21,7 @@
 #include "run/run_logger.h"
 #include "run/store_metrics_sink.h"
 #include "runexp/build_info.h"
+#include "runexp/nn/gemm.h"
 #include "runexp/sha256.h"
 #include "store/run_store.h"
 
@@ -140,7 +141,7 @@ int RunExperiment(const RunOptions& options) {
   record.git_commit = build.git_commit;
   record.git_dirty = build.git_dirty;
   record.runexp_version = build.version;
-  record.environment_json = CollectEnvironmentJson("oneDNN");
+  record.environment_json = CollectEnvironmentJson(nn::GemmLibraryVersion());
   record.command_line = options.command_line;
   record.working_dir = std::filesystem::current_path().string();
   record.threads = threads;

@@ -14,6 +14,8 @@
 // given machine.
 #pragma once
 
+#include <string>
+
 #include <cstdint>
 
 #include "runexp/status.h"
@@ -25,5 +27,8 @@ namespace runexp::nn {
 Status Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
              const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
              int64_t ldc);
+
+// "oneDNN 2.6.3": the library behind Sgemm and its version, for provenance.
+std::string GemmLibraryVersion();
 
 }  // namespace runexp::nn
