@@ -18,7 +18,7 @@ constexpr const char* kFooter = R"(Run `runexp help COMMAND` for one command in 
 
 Exit codes:
   0    success
-  1    the run failed after it started (a stage error, an I/O error)
+  1    the work failed after it started (a run's stage error, an I/O error)
   2    usage error or invalid input (command line, experiment file, data file);
        nothing was run or written
   130  interrupted by SIGINT or SIGTERM)";
