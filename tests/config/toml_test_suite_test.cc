@@ -1,5 +1,6 @@
-// The peer suite: every invalid document of toml-test (shared/data/
-// toml-test-invalid, 499 files) is a bad experiment file that must be
+// The peer suite: every invalid document of toml-test (a copy of the
+// project's shared/data/toml-test-invalid, 499 files, MIT licence inside,
+// kept in tests/config/ so a plain clone tests it) is a bad experiment file that must be
 // rejected with exactly one clean "FILE:LINE:COL: message" line — no crash,
 // no abort, whatever the build type.
 #include <gmock/gmock.h>
@@ -43,7 +44,7 @@ bool IsCleanLine(const std::string& line) {
 
 TEST(TomlTestSuite, EveryInvalidDocumentIsRejectedWithOneCleanLocatedLine) {
   ASSERT_TRUE(std::filesystem::is_directory(kSuiteDir))
-      << kSuiteDir << " is missing: the suite lives in shared/ beside the project root";
+      << kSuiteDir << " is missing: it is committed under tests/config/";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(kSuiteDir)) {
     if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry);
