@@ -5,6 +5,7 @@
 #
 # Usage (as root): scripts/fresh-machine-test.sh [DIR]   (default: a new temp dir)
 # Needs debootstrap on the host. The chroot is removed at the end unless KEEP=1.
+# Exits non-zero if either command failed, fresh or warm.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "fresh-machine-test: run as root (debootstrap, chroot, mounts)" >&2; exit 1; }
@@ -26,6 +27,9 @@ debootstrap --variant=minbase bookworm "$DIR" "$MIRROR" >"$DIR.debootstrap.log" 
   || { tail -n 20 "$DIR.debootstrap.log"; exit 1; }
 echo "   took $((SECONDS - start)) s"
 
+# The chroot's root must be a mount point, or `unshare -m` inside it (the
+# read-only-mount tests) cannot make its mounts private.
+mount --bind "$DIR" "$DIR"; mounted+=("$DIR")
 for fs in proc sys dev; do
   mount --rbind "/$fs" "$DIR/$fs"; mounted+=("$DIR/$fs")
 done
@@ -48,6 +52,7 @@ run_in_chroot() {
     CI=true $env_lines /bin/bash -c "cd /root/runexp && $1"
 }
 
+failures=0
 for command in scripts/test.sh scripts/quickstart.sh; do
   echo "== $command (fresh chroot)"
   start=$SECONDS
@@ -59,4 +64,7 @@ for command in scripts/test.sh scripts/quickstart.sh; do
   warm_status=0
   run_in_chroot "$command" >/dev/null 2>&1 || warm_status=$?
   echo "== $command exit $warm_status after $((SECONDS - start)) s (warm)"
+  [ "$status" -eq 0 ] && [ "$warm_status" -eq 0 ] || failures=$((failures + 1))
 done
+[ "$failures" -eq 0 ] || { echo "== $failures command(s) failed on the fresh machine"; exit 1; }
+echo "== both commands passed on the fresh machine"
