@@ -151,6 +151,17 @@ TEST(MlpTest, ComputeGradientsRejectsBadBatches) {
   EXPECT_EQ(AsMatrix(Tensor(DType::kUInt8, {2, 2}), "x").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(MlpTest, ReshapedParametersAreReportedNotFollowed) {
+  Mlp model = *Mlp::Create({3, {{2, Activation::kSoftmax}}, Loss::kCategoricalCrossentropy});
+  model.mutable_parameters()[0] = Tensor(DType::kFloat32, {3, 5});
+  MlpWorkspace workspace;
+  std::vector<Tensor> grads;
+  Tensor x(DType::kFloat32, {4, 3}), y(DType::kFloat32, {4, 2});
+  EXPECT_EQ(model.ComputeGradients(*AsMatrix(x, "x"), *AsMatrix(y, "y"), &workspace, &grads).status().code(),
+            StatusCode::kInternal);
+  EXPECT_EQ(model.Predict(x).status().code(), StatusCode::kInternal);
+}
+
 TEST(MlpTest, WorkspaceIsReusedAcrossBatchSizesAndModels) {
   Mlp small = *Mlp::Create({3, {{2, Activation::kSoftmax}}, Loss::kCategoricalCrossentropy});
   Mlp other = *Mlp::Create({3, {{4, Activation::kRelu}, {2, Activation::kSoftmax}}, Loss::kCategoricalCrossentropy});

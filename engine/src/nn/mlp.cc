@@ -80,6 +80,18 @@ void Mlp::InitGlorotUniform(uint64_t seed, std::string_view stream_prefix) {
 }
 
 Status Mlp::CheckBatch(MatrixView x, const MatrixView* y) const {
+  // mutable_parameters() lets optimizers write values; a caller that also
+  // replaced a tensor would otherwise send the GEMMs out of bounds.
+  for (int64_t l = 0; l < num_layers(); ++l) {
+    const Tensor& kernel = parameters_[static_cast<std::size_t>(2 * l)];
+    const Tensor& bias = parameters_[static_cast<std::size_t>(2 * l + 1)];
+    const int64_t units = spec_.layers[static_cast<std::size_t>(l)].units;
+    if (kernel.dtype() != DType::kFloat32 || kernel.shape() != Shape{layer_inputs(l), units} ||
+        bias.dtype() != DType::kFloat32 || bias.shape() != Shape{units}) {
+      return Status::Internal("mlp: dense_" + std::to_string(l) +
+                              " parameters no longer match the spec (replaced through mutable_parameters?)");
+    }
+  }
   if (x.cols != input_dim()) {
     return Status::InvalidArgument("mlp input x: expected " + std::to_string(input_dim()) +
                                    " columns, got " + std::to_string(x.cols));
