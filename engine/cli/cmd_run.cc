@@ -33,6 +33,7 @@ void RegisterRunCommand(CLI::App& root, CommandRegistry& registry) {
   app->add_flag("-q,--quiet", options->quiet, "Print nothing but errors");
   registry.Add(app, [options, file, results, plugin_dirs, name]() {
     options->experiment_file = *file;
+    options->command_line = InvocationLine();
     if (!results->empty()) options->results_path = *results;
     for (const std::string& dir : *plugin_dirs) options->plugin_dirs.emplace_back(dir);
     if (!name->empty()) options->name = *name;

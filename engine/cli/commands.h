@@ -5,9 +5,14 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace runexp::cli {
+
+// The command line runexp was started with (arguments shell-quoted where
+// needed), recorded with every run. Set once by main() before parsing.
+const std::string& InvocationLine();
 
 struct Command {
   CLI::App* app;              // owned by the root CLI::App

@@ -11,7 +11,31 @@
 #include "exit_codes.h"
 #include "runexp/build_info.h"
 
+namespace runexp::cli {
 namespace {
+std::string invocation_line;
+}  // namespace
+const std::string& InvocationLine() { return invocation_line; }
+}  // namespace runexp::cli
+
+namespace {
+
+// argv as one line a user could paste back into a shell.
+std::string JoinArguments(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    bool plain = !arg.empty() && arg.find_first_not_of(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == std::string::npos;
+    if (!plain) {
+      std::string quoted = "'";
+      for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      arg = quoted + "'";
+    }
+    line += (i > 0 ? " " : "") + arg;
+  }
+  return line;
+}
 
 constexpr const char* kFooter = R"(Run `runexp help COMMAND` for one command in detail.
 `runexp FILE.toml` is short for `runexp run FILE.toml`.
@@ -48,6 +72,7 @@ std::vector<std::string> WithImplicitRun(int argc, char** argv, const CLI::App& 
 }  // namespace
 
 int main(int argc, char** argv) {
+  runexp::cli::invocation_line = JoinArguments(argc, argv);
   CLI::App app{"runexp: reproducible machine-learning experiments, one TOML file per experiment."};
   app.name("runexp");
   app.footer(kFooter);

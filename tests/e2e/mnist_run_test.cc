@@ -60,6 +60,9 @@ TEST_F(MnistRunTest, ReproducesTheBookAndRecordsEverything) {
   EXPECT_EQ(QueryValue(db_, "SELECT value FROM params WHERE key = 'model.layers[0].units'"), "512");
   EXPECT_EQ(QueryValue(db_, "SELECT seed FROM runs"), "20261130");
   EXPECT_EQ(QueryValue(db_, "SELECT length(config_sha256) FROM runs"), "64");
+  std::string command_line = QueryValue(db_, "SELECT command_line FROM runs");
+  EXPECT_NE(command_line.find("mnist_ch2.toml --results "), std::string::npos) << command_line;
+  EXPECT_NE(command_line.find(" --threads 2"), std::string::npos) << command_line;
   std::string run_id = QueryValue(db_, "SELECT run_id FROM runs");
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/" + run_id + "/run.log"));
 }
