@@ -71,16 +71,41 @@ TEST_F(WriterTest, BeginRunValidates) {
   EXPECT_EQ(store_->BeginRun(orphan).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(WriterTest, ResumedRunCountsResumes) {
-  RunRecord resume = MakeRun("mnist-mlp");
-  resume.parent_run_id = run_;
-  Result<std::string> second = store_->BeginRun(resume);
-  ASSERT_TRUE(second.ok()) << second.status().ToString();
-  resume.parent_run_id = *second;
-  Result<std::string> third = store_->BeginRun(resume);
-  ASSERT_TRUE(third.ok());
-  EXPECT_EQ(store_->GetRun(*third)->run.resume_count, 2);
-  EXPECT_EQ(store_->GetRun(*third)->run.parent_run_id, *second);
+TEST_F(WriterTest, AVerificationRunNamesItsParentAndIsNotAResume) {
+  RunRecord verify = MakeRun("mnist-mlp");
+  verify.parent_run_id = run_;
+  Result<std::string> child = store_->BeginRun(verify);
+  ASSERT_TRUE(child.ok()) << child.status().ToString();
+  EXPECT_EQ(store_->GetRun(*child)->run.resume_count, 0);
+  EXPECT_EQ(store_->GetRun(*child)->run.parent_run_id, run_);
+}
+
+TEST_F(WriterTest, ResumeRunRevivesAnInterruptedRunInPlace) {
+  for (int epoch = 1; epoch <= 3; ++epoch) {
+    ASSERT_TRUE(store_->RecordEpoch(run_, Epoch(epoch, 0.4, 0.9, 0.5, 0.8)).ok());
+    ASSERT_TRUE(store_->RecordMetric(run_, MetricPoint{"model", "loss", epoch, 469, 0.4}).ok());
+  }
+  ASSERT_TRUE(store_->RecordCheckpoint(run_, CheckpointRecord{.epoch = 2, .path = "c2.pb"}).ok());
+  ASSERT_TRUE(store_->RecordCheckpoint(run_, CheckpointRecord{.epoch = 3, .path = "c3.pb"}).ok());
+  EXPECT_EQ(store_->ResumeRun(run_, 2).code(), StatusCode::kInvalidArgument) << "still running";
+  ASSERT_TRUE(store_->FinishRun(run_, RunStatus::kInterrupted, "signal 2").ok());
+
+  Status resumed = store_->ResumeRun(run_, 2);
+  ASSERT_TRUE(resumed.ok()) << resumed.ToString();
+  RunDetails details = store_->GetRun(run_).value();
+  EXPECT_EQ(details.run.status, RunStatus::kRunning);
+  EXPECT_EQ(details.run.resume_count, 1);
+  EXPECT_FALSE(details.run.error.has_value());
+  EXPECT_FALSE(details.run.finished_at.has_value());
+  ASSERT_EQ(details.epochs.size(), 1u) << "epochs 2 and 3 are redone";
+  EXPECT_EQ(details.epochs[0].epoch, 1);
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM metrics WHERE run_id = '" + run_ + "'"), "1");
+  ASSERT_EQ(details.checkpoints.size(), 1u);
+  EXPECT_EQ(details.checkpoints[0].epoch, 2);
+
+  ASSERT_TRUE(store_->FinishRun(run_, RunStatus::kCompleted).ok());
+  EXPECT_EQ(store_->ResumeRun(run_, 0).code(), StatusCode::kInvalidArgument) << "completed";
+  EXPECT_EQ(store_->ResumeRun("nope", 0).code(), StatusCode::kNotFound);
 }
 
 TEST_F(WriterTest, EpochGapsAreComputedByTheDatabase) {

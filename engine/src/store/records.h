@@ -51,8 +51,8 @@ struct RunRecord {
   std::optional<std::string> working_dir;
   std::optional<int64_t> threads;
   std::optional<std::string> error;
-  std::optional<std::string> parent_run_id;  // the run this one resumes
-  int64_t resume_count = 0;  // BeginRun sets parent's + 1 when left 0 with a parent
+  std::optional<std::string> parent_run_id;  // the run this one re-executes (runexp verify)
+  int64_t resume_count = 0;  // times `runexp resume` continued this run (ResumeRun)
   std::optional<std::string> reaped_at;  // set when the reaper marked it interrupted
 };
 

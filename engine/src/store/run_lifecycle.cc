@@ -86,13 +86,9 @@ Result<std::string> RunStore::BeginRun(RunRecord r) {
   Result<Transaction> txn = Transaction::Begin(db_, "starting a run");
   if (!txn.ok()) return txn.status();
   if (r.parent_run_id) {
-    Result<Statement> parent = db_.Prepare("SELECT resume_count FROM runs WHERE run_id = ?1");
-    if (!parent.ok()) return parent.status();
-    parent->Bind(1, *r.parent_run_id);
-    Result<bool> row = parent->Step("looking up parent run " + *r.parent_run_id);
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound(path_ + ": no parent run " + *r.parent_run_id);
-    if (r.resume_count == 0) r.resume_count = parent->Int(0) + 1;
+    Result<bool> exists = RunIdTaken(db_, *r.parent_run_id);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return Status::NotFound(path_ + ": no parent run " + *r.parent_run_id);
   }
   for (int attempt = 0;; ++attempt) {
     if (generate_id) r.run_id = NewRunId(started);

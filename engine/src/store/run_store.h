@@ -102,6 +102,12 @@ class RunStore {
   // The file was deleted by retention; the row stays as history.
   Status MarkCheckpointPruned(const std::string& run_id, int64_t epoch);
   Status Heartbeat(const std::string& run_id);
+  // `runexp resume`: an interrupted or failed run becomes `running` again,
+  // owned by this process, with resume_count + 1. Rows of epochs from
+  // `from_epoch` on (all epochs when 0) and checkpoints after it are deleted
+  // in the same transaction: the resumed run records them again.
+  // InvalidArgument for a run that is running or completed.
+  Status ResumeRun(const std::string& run_id, int64_t from_epoch);
   // final_status is completed, failed or interrupted. Also accepted when the
   // reaper wrongly marked this very process's run interrupted.
   Status FinishRun(const std::string& run_id, RunStatus final_status,
