@@ -99,11 +99,11 @@ TEST(OptimizerTest, SlotsAreExposedInKerasOrder) {
   EXPECT_TRUE(SlotKinds(OptimizerConfig::Sgd()).empty());
 }
 
-class OptimizerResumeTest : public ::testing::TestWithParam<OptimizerConfig> {};
+class OptimizerKindTest : public ::testing::TestWithParam<OptimizerConfig> {};
 
 // Two steps, save, restore into a fresh optimizer, third step: bit-identical
 // to three uninterrupted steps.
-TEST_P(OptimizerResumeTest, SavedStateResumesExactly) {
+TEST_P(OptimizerKindTest, SavedStateResumesExactly) {
   std::vector<Tensor> straight = Params();
   Optimizer a = *Optimizer::Create(GetParam(), straight);
   for (const auto& g : kGradients) ASSERT_TRUE(a.Apply(Grads(g), &straight).ok());
@@ -123,12 +123,39 @@ TEST_P(OptimizerResumeTest, SavedStateResumesExactly) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, OptimizerResumeTest,
+INSTANTIATE_TEST_SUITE_P(Kinds, OptimizerKindTest,
                          ::testing::Values(OptimizerConfig::Sgd(0.01f, 0.9f, true), OptimizerConfig::Rmsprop(),
                                            OptimizerConfig::Adam()),
                          [](const ::testing::TestParamInfo<OptimizerConfig>& info) {
                            return std::string(OptimizerName(info.param.kind));
                          });
+
+// BeginStep + UpdateRange over any split + EndStep is Apply, bit for bit.
+TEST_P(OptimizerKindTest, PiecewiseUpdateIsApply) {
+  std::vector<Tensor> whole = Params(), pieces = Params();
+  Optimizer a = *Optimizer::Create(GetParam(), whole);
+  Optimizer b = *Optimizer::Create(GetParam(), pieces);
+  for (const auto& g : kGradients) {
+    const std::vector<Tensor> grads = Grads(g);
+    ASSERT_TRUE(a.Apply(grads, &whole).ok());
+    ASSERT_TRUE(b.BeginStep(pieces).ok());
+    b.UpdateRange(1, 0, 1, grads[1], pieces[1]);  // out of order, uneven ranges
+    b.UpdateRange(0, 1, 2, grads[0], pieces[0]);
+    b.UpdateRange(0, 0, 1, grads[0], pieces[0]);
+    b.EndStep();
+  }
+  EXPECT_EQ(a.iterations(), b.iterations());
+  for (std::size_t p = 0; p < whole.size(); ++p) {
+    EXPECT_TRUE(std::equal(whole[p].values<float>().begin(), whole[p].values<float>().end(),
+                           pieces[p].values<float>().begin()));
+  }
+  for (std::size_t s = 0; s < a.state().slots.size(); ++s) {
+    EXPECT_TRUE(std::equal(a.state().slots[s].values<float>().begin(), a.state().slots[s].values<float>().end(),
+                           b.state().slots[s].values<float>().begin()));
+  }
+  std::vector<Tensor> wrong = {Tensor(DType::kFloat32, {3})};
+  EXPECT_EQ(b.BeginStep(wrong).code(), StatusCode::kInvalidArgument);
+}
 
 TEST(OptimizerTest, RejectsMismatchedStateAndShapes) {
   std::vector<Tensor> params = Params();

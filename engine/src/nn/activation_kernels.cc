@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "simd.h"
+
 namespace runexp::nn::internal {
 
 namespace {
@@ -45,6 +47,7 @@ void SoftmaxRows(float* values, int64_t rows, int64_t cols) {
 
 }  // namespace
 
+RUNEXP_NN_VECTOR_KERNEL
 void BiasActivateRows(Activation activation, const float* __restrict bias, float* values,
                       int64_t rows, int64_t cols) {
   for (int64_t r = 0; r < rows; ++r) {
@@ -60,6 +63,7 @@ void BiasActivateRows(Activation activation, const float* __restrict bias, float
   }
 }
 
+RUNEXP_NN_VECTOR_KERNEL
 void ActivationBackwardRows(Activation activation, const float* __restrict a,
                             float* __restrict g, int64_t rows, int64_t cols) {
   const int64_t n = rows * cols;
@@ -84,6 +88,15 @@ void ActivationBackwardRows(Activation activation, const float* __restrict a,
         for (int64_t j = 0; j < cols; ++j) gr[j] = ar[j] * (gr[j] - dot);
       }
       return;
+  }
+}
+
+RUNEXP_NN_VECTOR_KERNEL
+void SumRows(const float* __restrict values, int64_t rows, int64_t cols, float* __restrict sums) {
+  for (int64_t j = 0; j < cols; ++j) sums[j] = 0.0f;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* __restrict v = values + r * cols;
+    for (int64_t j = 0; j < cols; ++j) sums[j] += v[j];
   }
 }
 

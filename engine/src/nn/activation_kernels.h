@@ -6,6 +6,9 @@
 // Jacobian-vector product A ⊙ (dA - <dA, A>). Keeping only A halves the
 // memory a training step touches.
 //
+// The element-wise loops are also compiled for AVX-512 and AVX2 (simd.h),
+// with the same bits.
+//
 // Thread-safety: pure functions of their arguments; disjoint rows may be
 // processed concurrently.
 #pragma once
@@ -24,5 +27,9 @@ void BiasActivateRows(Activation activation, const float* bias, float* values, i
 // In place: dLoss/dA in, dLoss/dZ out, given the activations A.
 void ActivationBackwardRows(Activation activation, const float* activations, float* grads,
                             int64_t rows, int64_t cols);
+
+// sums[j] = the sum over rows of values[r][j], added in row order (a bias
+// gradient: the column sums of a layer's deltas).
+void SumRows(const float* values, int64_t rows, int64_t cols, float* sums);
 
 }  // namespace runexp::nn::internal

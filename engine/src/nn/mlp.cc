@@ -183,7 +183,8 @@ Result<BatchStats> Mlp::EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* 
 }
 
 Result<BatchStats> Mlp::ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* ws,
-                                         std::vector<Tensor>* gradients) const {
+                                         std::vector<Tensor>* gradients,
+                                         const GradientReadyFn& on_ready) const {
   if (Status status = CheckBatch(x, &y); !status.ok()) return status;
   if (x.rows == 0) return Status::InvalidArgument("mlp: cannot compute gradients of an empty batch");
   Reserve(x.rows, ws);
@@ -204,7 +205,7 @@ Result<BatchStats> Mlp::ComputeGradients(MatrixView x, MatrixView y, MlpWorkspac
   if (!status.ok()) return status;
   // Phase 2: weight gradients need every row, so they are split by weight
   // rows instead: no piece sums another's partial result.
-  status = WeightGradients(x, x.rows, ws, gradients);
+  status = WeightGradients(x, x.rows, ws, gradients, on_ready);
   if (!status.ok()) return status;
   return SumStats(x.rows, *ws);
 }

@@ -82,7 +82,7 @@ Status Mlp::LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, in
 }
 
 Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
-                            std::vector<Tensor>* gradients) const {
+                            std::vector<Tensor>* gradients, const GradientReadyFn& on_ready) const {
   std::vector<GradientPiece> pieces;
   for (int64_t l = 0; l < num_layers(); ++l) {
     const int64_t fan_in = layer_inputs(l);
@@ -100,12 +100,9 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
     const float* delta = ws->deltas_[static_cast<std::size_t>(piece.layer)].values<float>().data();
     if (piece.begin < 0) {
       // The bias gradient: column sums of the deltas, in row order.
-      float* __restrict db = (*gradients)[static_cast<std::size_t>(2 * piece.layer + 1)].values<float>().data();
-      std::fill(db, db + units, 0.0f);
-      for (int64_t r = 0; r < rows; ++r) {
-        const float* __restrict d = delta + r * units;
-        for (int64_t j = 0; j < units; ++j) db[j] += d[j];
-      }
+      internal::SumRows(delta, rows, units,
+                        (*gradients)[static_cast<std::size_t>(2 * piece.layer + 1)].values<float>().data());
+      if (on_ready) on_ready(static_cast<std::size_t>(2 * piece.layer + 1), 0, units);
       return Status::OK();
     }
     // dW[begin:end, :] = A_prev[:, begin:end]^T · dZ, with A_prev the layer's input.
@@ -118,6 +115,7 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
                           input + piece.begin, fan_in, delta, units, 0.0f,
                           dw + piece.begin * units, units);
     if (!status.ok()) return status.WithContext("dense_" + std::to_string(piece.layer) + " weight gradient");
+    if (on_ready) on_ready(static_cast<std::size_t>(2 * piece.layer), piece.begin * units, piece.end * units);
     return Status::OK();
   });
 }

@@ -196,47 +196,59 @@ Status Optimizer::CheckShapes(const std::vector<Tensor>& tensors, std::string_vi
   return Status::OK();
 }
 
-Status Optimizer::Apply(const std::vector<Tensor>& gradients, std::vector<Tensor>* parameters) {
-  if (Status status = CheckShapes(*parameters, "parameters"); !status.ok()) return status;
-  if (Status status = CheckShapes(gradients, "gradients"); !status.ok()) return status;
-  const OptimizerConfig& c = config_;
-  const std::size_t count = shapes_.size();
-  float adam_lr_t = 0.0f;
-  if (c.kind == OptimizerKind::kAdam) {
+Status Optimizer::BeginStep(const std::vector<Tensor>& parameters) {
+  if (Status status = CheckShapes(parameters, "parameters"); !status.ok()) return status;
+  if (config_.kind == OptimizerKind::kAdam) {
     // Keras computes the bias correction in float32 from float powers.
     const float t = static_cast<float>(state_.iterations + 1);
-    const float beta_1_power = std::pow(c.beta_1, t);
-    const float beta_2_power = std::pow(c.beta_2, t);
-    adam_lr_t = c.learning_rate * (std::sqrt(1.0f - beta_2_power) / (1.0f - beta_1_power));
+    const float beta_1_power = std::pow(config_.beta_1, t);
+    const float beta_2_power = std::pow(config_.beta_2, t);
+    adam_lr_t_ = config_.learning_rate * (std::sqrt(1.0f - beta_2_power) / (1.0f - beta_1_power));
   }
+  return Status::OK();
+}
+
+void Optimizer::UpdateRange(std::size_t index, int64_t begin, int64_t end, const Tensor& gradient,
+                            Tensor& parameter) {
+  // Apply's pieces already run flushed (ParallelFor); a caller of its own
+  // gets the same bits, and the same speed on decayed accumulators.
+  internal::ScopedFlushDenormals flush;
+  const OptimizerConfig& c = config_;
+  const int64_t n = end - begin;
+  float* w = parameter.values<float>().data() + begin;
+  const float* g = gradient.values<float>().data() + begin;
+  auto slot = [&](std::size_t kind) {
+    return state_.slots[kind * shapes_.size() + index].values<float>().data() + begin;
+  };
+  switch (c.kind) {
+    case OptimizerKind::kSgd:
+      if (c.momentum == 0.0f) {
+        internal::SgdUpdate(w, g, n, c.learning_rate);
+      } else {
+        internal::MomentumUpdate(w, slot(0), g, n, c.learning_rate, c.momentum, c.nesterov);
+      }
+      return;
+    case OptimizerKind::kRmsprop:
+      internal::RmspropUpdate(w, slot(0), g, n, c.learning_rate, c.rho, c.epsilon);
+      return;
+    case OptimizerKind::kAdam:
+      internal::AdamUpdate(w, slot(0), slot(1), g, n, adam_lr_t_, c.beta_1, c.beta_2, c.epsilon);
+      return;
+  }
+}
+
+Status Optimizer::Apply(const std::vector<Tensor>& gradients, std::vector<Tensor>* parameters) {
+  if (Status status = CheckShapes(gradients, "gradients"); !status.ok()) return status;
+  if (Status status = BeginStep(*parameters); !status.ok()) return status;
   const std::vector<Chunk> chunks = Chunks(*parameters);
   const Status status = internal::ParallelFor(static_cast<int64_t>(chunks.size()), [&](int64_t i) {
     const Chunk& chunk = chunks[static_cast<std::size_t>(i)];
-    const int64_t n = chunk.end - chunk.begin;
-    float* w = (*parameters)[chunk.parameter].values<float>().data() + chunk.begin;
-    const float* g = gradients[chunk.parameter].values<float>().data() + chunk.begin;
-    auto slot = [&](std::size_t kind) {
-      return state_.slots[kind * count + chunk.parameter].values<float>().data() + chunk.begin;
-    };
-    switch (c.kind) {
-      case OptimizerKind::kSgd:
-        if (c.momentum == 0.0f) {
-          internal::SgdUpdate(w, g, n, c.learning_rate);
-        } else {
-          internal::MomentumUpdate(w, slot(0), g, n, c.learning_rate, c.momentum, c.nesterov);
-        }
-        break;
-      case OptimizerKind::kRmsprop:
-        internal::RmspropUpdate(w, slot(0), g, n, c.learning_rate, c.rho, c.epsilon);
-        break;
-      case OptimizerKind::kAdam:
-        internal::AdamUpdate(w, slot(0), slot(1), g, n, adam_lr_t, c.beta_1, c.beta_2, c.epsilon);
-        break;
-    }
+    UpdateRange(chunk.parameter, chunk.begin, chunk.end, gradients[chunk.parameter],
+                (*parameters)[chunk.parameter]);
     return Status::OK();
   });
   if (!status.ok()) return status;
-  ++state_.iterations;
+  EndStep();
   return Status::OK();
 }
 

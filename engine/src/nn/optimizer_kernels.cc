@@ -2,12 +2,16 @@
 
 #include <cmath>
 
+#include "simd.h"
+
 namespace runexp::nn::internal {
 
+RUNEXP_NN_VECTOR_KERNEL
 void SgdUpdate(float* __restrict w, const float* __restrict g, int64_t n, float lr) {
   for (int64_t i = 0; i < n; ++i) w[i] -= g[i] * lr;
 }
 
+RUNEXP_NN_VECTOR_KERNEL
 void MomentumUpdate(float* __restrict w, float* __restrict velocity, const float* __restrict g,
                     int64_t n, float lr, float momentum, bool nesterov) {
   if (nesterov) {
@@ -23,6 +27,7 @@ void MomentumUpdate(float* __restrict w, float* __restrict velocity, const float
   }
 }
 
+RUNEXP_NN_VECTOR_KERNEL
 void RmspropUpdate(float* __restrict w, float* __restrict ms, const float* __restrict g, int64_t n,
                    float lr, float rho, float epsilon) {
   const float one_minus_rho = 1.0f - rho;  // rounded in float, as Keras does
@@ -32,6 +37,7 @@ void RmspropUpdate(float* __restrict w, float* __restrict ms, const float* __res
   }
 }
 
+RUNEXP_NN_VECTOR_KERNEL
 void AdamUpdate(float* __restrict w, float* __restrict m, float* __restrict v,
                 const float* __restrict g, int64_t n, float lr_t, float beta_1, float beta_2,
                 float epsilon) {

@@ -126,11 +126,17 @@ Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y,
       bx = MatrixView{batch_x_.values<float>().data(), count, xv->cols};
       by = MatrixView{batch_y_.values<float>().data(), count, yv->cols};
     }
-    Result<BatchStats> stats = model_.ComputeGradients(bx, by, &workspace_, &gradients_);
+    // The optimizer updates each piece of the parameters as soon as its
+    // gradient is final, while it is in cache: the same bits as Apply after
+    // the pass, without streaming the whole gradient through memory again.
+    if (Status status = optimizer_.BeginStep(model_.parameters()); !status.ok()) return status;
+    std::vector<Tensor>& parameters = model_.mutable_parameters();
+    Result<BatchStats> stats = model_.ComputeGradients(
+        bx, by, &workspace_, &gradients_, [&](std::size_t index, int64_t begin, int64_t end) {
+          optimizer_.UpdateRange(index, begin, end, gradients_[index], parameters[index]);
+        });
     if (!stats.ok()) return stats.status();
-    if (Status status = optimizer_.Apply(gradients_, &model_.mutable_parameters()); !status.ok()) {
-      return status;
-    }
+    optimizer_.EndStep();
     metrics.train += *stats;
     ++metrics.steps;
     if (observer) {

@@ -14,9 +14,8 @@
 // given machine.
 #pragma once
 
-#include <string>
-
 #include <cstdint>
+#include <string>
 
 #include "runexp/status.h"
 

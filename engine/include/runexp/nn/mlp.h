@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,11 +116,23 @@ class Mlp {
   // blocking), never on the thread count.
   Result<BatchStats> EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* workspace) const;
 
+  // Called once for every finished piece of the gradients: elements
+  // [begin, end) of parameter `index` are final. See ComputeGradients.
+  using GradientReadyFn = std::function<void(std::size_t index, int64_t begin, int64_t end)>;
+
   // Forward + backward on one batch: fills `gradients` (reshaped to the
   // parameters' layout if needed) with the gradient of the batch's MEAN
-  // loss, and returns the batch's loss and accuracy (before the update).
+  // loss, and returns the batch's loss and accuracy (before any update).
+  //
+  // on_ready, if set, runs on oneTBB threads, concurrently for disjoint
+  // pieces, right after each piece is computed and while it is still in
+  // cache. By then the pass no longer reads the parameters, so on_ready may
+  // update exactly those elements in place (Trainer applies the optimizer
+  // this way: Optimizer::UpdateRange). The pieces cover every element of
+  // every parameter exactly once.
   Result<BatchStats> ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* workspace,
-                                      std::vector<Tensor>* gradients) const;
+                                      std::vector<Tensor>* gradients,
+                                      const GradientReadyFn& on_ready = nullptr) const;
 
  private:
   explicit Mlp(MlpSpec spec);
@@ -131,7 +144,7 @@ class Mlp {
   Status LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, int64_t end,
                           bool with_deltas, MlpWorkspace* workspace) const;
   Status WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* workspace,
-                         std::vector<Tensor>* gradients) const;
+                         std::vector<Tensor>* gradients, const GradientReadyFn& on_ready) const;
   BatchStats SumStats(int64_t rows, const MlpWorkspace& workspace) const;
 
   MlpSpec spec_;

@@ -99,6 +99,22 @@ class Optimizer {
   // InvalidArgument (and nothing changed) if the shapes do not match.
   Status Apply(const std::vector<Tensor>& gradients, std::vector<Tensor>* parameters);
 
+  // The same update taken piece by piece, for a caller that finishes
+  // gradients piece by piece and wants each piece applied while it is still
+  // in cache (Trainer does, through Mlp::ComputeGradients' on_ready hook):
+  // BeginStep, then UpdateRange exactly once for every element of every
+  // parameter — concurrently from any threads for disjoint ranges — then
+  // EndStep. The bits are those of Apply, which is this with fixed chunks.
+  // BeginStep: InvalidArgument (nothing changed) if the shapes do not match.
+  Status BeginStep(const std::vector<Tensor>& parameters);
+  // Elements [begin, end) of parameter `index`. The caller guarantees that
+  // BeginStep succeeded and that `gradient` and `parameter` are that
+  // parameter's shape: this is the hot path and checks nothing. Runs with
+  // denormals flushed, like Apply, whichever thread calls it.
+  void UpdateRange(std::size_t index, int64_t begin, int64_t end, const Tensor& gradient,
+                   Tensor& parameter);
+  void EndStep() { ++state_.iterations; }
+
   // OK if `tensors` match, in count, dtype and shape, the parameters this
   // optimizer was created for; InvalidArgument naming the first mismatch.
   Status CheckShapes(const std::vector<Tensor>& tensors, std::string_view what) const;
@@ -109,6 +125,7 @@ class Optimizer {
   OptimizerConfig config_;
   OptimizerState state_;
   std::vector<Shape> shapes_;  // of the parameters this optimizer was created for
+  float adam_lr_t_ = 0.0f;     // this step's bias-corrected step size, set by BeginStep
 };
 
 }  // namespace runexp::nn

@@ -73,7 +73,9 @@ class Trainer {
   // One epoch (see above). InvalidArgument if x and y do not fit the model,
   // or if the split leaves no rows to train on (or none to validate on);
   // these are checked before any update. A failure after that (an internal
-  // error) leaves the updates already made in place.
+  // error) leaves the updates already made in place, possibly part of one
+  // step's: each step applies the optimizer piece by piece as the gradients
+  // are finished (Mlp::ComputeGradients' on_ready), with Apply's bits.
   Result<EpochMetrics> RunEpoch(const Tensor& x, const Tensor& y,
                                 const StepObserver& observer = {});
 
