@@ -40,6 +40,7 @@ void RegisterCompareCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterTagCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterRmCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterPruneCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterReportCommand(CLI::App& root, CommandRegistry& registry);
 
 inline void RegisterAllCommands(CLI::App& root, CommandRegistry& registry) {
   RegisterRunCommand(root, registry);
@@ -53,6 +54,7 @@ inline void RegisterAllCommands(CLI::App& root, CommandRegistry& registry) {
   RegisterTagCommand(root, registry);
   RegisterRmCommand(root, registry);
   RegisterPruneCommand(root, registry);
+  RegisterReportCommand(root, registry);
   RegisterHelpCommand(root, registry);
 }
 
