@@ -42,8 +42,10 @@ class ReportBrowserTest : public ReportStoreTest {
   void SetUp() override {
     ReportStoreTest::SetUp();
     chromium_ = Chromium();
-    ASSERT_FALSE(chromium_.empty())
-        << "chromium is not installed; scripts/install-packages.sh installs it (scripts/debian-packages.txt)";
+    const char* kInstall = "; scripts/install-packages.sh installs it (scripts/debian-packages.txt)";
+    ASSERT_FALSE(chromium_.empty()) << "chromium is not installed" << kInstall;
+    CommandResult version = runexp::testing::RunCommand(ShellQuote(chromium_) + " --version");
+    ASSERT_EQ(version.exit_code, 0) << chromium_ << " does not run: " << version.err << kInstall;
     report_ = dir() / "report.html";
     CommandResult r = Runexp(std::string("report ") + kRunA + " " + kRunB + " " + kRunC + " " + kRunD + " " +
                              kRunE + " -o " + ShellQuote(report_.string()));
