@@ -90,8 +90,10 @@ TEST_F(CanonicalTest, EffectiveTomlIsSortedCompleteAndAbsolute) {
   std::string d = dir().string();
   std::string expected =
       "[experiment]\n"
+      "checkpoint_every = 1\n"
       "description = \"section 2.1\"\n"
       "dsl_version = 1\n"
+      "keep_checkpoints = 0\n"
       "name = \"mnist_ch2\"\n"
       "plugin_dirs = []\n"
       "results = \"" +
@@ -202,8 +204,10 @@ TEST_F(CanonicalTest, FloatsSurviveTheRoundTripExactly) {
 TEST_F(CanonicalTest, FlatParamsUseDottedKeysWithIndexesAndTypes) {
   ExperimentConfig config = Valid(kMnistExperiment);
   std::vector<FlatParam> expected = {
+      {"experiment.checkpoint_every", "1", "integer"},
       {"experiment.description", "section 2.1", "string"},
       {"experiment.dsl_version", "1", "integer"},
+      {"experiment.keep_checkpoints", "0", "integer"},
       {"experiment.name", "mnist_ch2", "string"},
       {"experiment.plugin_dirs", "[]", "array"},
       {"experiment.results", (std::filesystem::current_path() / "results/results.db").string(), "string"},

@@ -74,7 +74,8 @@ TEST_F(ExperimentSectionTest, UnknownKeySuggests) {
                           "'seed'?"));
   EXPECT_THAT(ErrorsAfter("seed = 7", "owner = \"me\""),
               ElementsAre("exp.toml:6:1: unknown key 'owner' in [experiment]; valid keys: "
-                          "description, dsl_version, name, plugin_dirs, results, seed"));
+                          "checkpoint_every, description, dsl_version, keep_checkpoints, name, "
+                          "plugin_dirs, results, seed"));
 }
 
 TEST_F(ExperimentSectionTest, NegativeSeedIsOutOfRange) {
@@ -93,8 +94,23 @@ TEST_F(ExperimentSectionTest, MissingSeedIsDrawnRecordedAndFlagged) {
   EXPECT_NE(first.effective_toml.find("\nseed = " + std::to_string(first.seed) + "\n"),
             std::string::npos);
   EXPECT_NE(first.config_sha256, second.config_sha256);
-  EXPECT_EQ(first.flat_params[5],
+  EXPECT_EQ(first.flat_params[7],
             (FlatParam{"experiment.seed", std::to_string(first.seed), "integer"}));
+}
+
+TEST_F(ExperimentSectionTest, CheckpointSettingsDefaultAndAreChecked) {
+  ExperimentConfig defaults = Valid(kMnistExperiment);
+  EXPECT_EQ(defaults.checkpoint_every, 1);
+  EXPECT_EQ(defaults.keep_checkpoints, 0);
+  ExperimentConfig set = Valid(Replace(kMnistExperiment, "seed = 7", "seed = 7\ncheckpoint_every = 2\nkeep_checkpoints = 3"));
+  EXPECT_EQ(set.checkpoint_every, 2);
+  EXPECT_EQ(set.keep_checkpoints, 3);
+  EXPECT_THAT(ErrorsAfter("seed = 7", "seed = 7\nkeep_checkpoints = -1"),
+              ElementsAre("exp.toml:7:20: [experiment] key 'keep_checkpoints' = -1 is out of range: must be >= 0"));
+  EXPECT_THAT(ErrorsAfter("seed = 7", "seed = 7\ncheckpoint_every = true"),
+              ElementsAre("exp.toml:7:20: [experiment] key 'checkpoint_every' expects integer, got boolean true"));
+  EXPECT_THAT(ErrorsAfter("seed = 7", "seed = 7\nkeep_checkpoint = 2"),
+              ElementsAre(::testing::HasSubstr("unknown key 'keep_checkpoint' in [experiment]; did you mean 'keep_checkpoints'?")));
 }
 
 TEST_F(ExperimentSectionTest, ResultsPathIsRelativeToTheExperimentFile) {

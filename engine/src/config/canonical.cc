@@ -37,8 +37,10 @@ void Flatten(const std::string& key, const ParamValue& value, std::vector<FlatPa
 
 std::string EffectiveToml(const ExperimentConfig& config) {
   std::string out = "[experiment]\n";
+  out += "checkpoint_every = " + std::to_string(config.checkpoint_every) + "\n";
   out += "description = " + ParamValue(config.description).ToToml() + "\n";
   out += "dsl_version = " + std::to_string(config.dsl_version) + "\n";
+  out += "keep_checkpoints = " + std::to_string(config.keep_checkpoints) + "\n";
   out += "name = " + ParamValue(config.name).ToToml() + "\n";
   out += "plugin_dirs = " + PathArray(config.plugin_dirs) + "\n";
   out += "results = " + ParamValue(config.results_path.string()).ToToml() + "\n";
@@ -69,6 +71,8 @@ std::string EffectiveToml(const ExperimentConfig& config) {
 std::vector<FlatParam> FlattenParams(const ExperimentConfig& config) {
   std::vector<FlatParam> out;
   ParamValue::Table experiment;
+  experiment.emplace("checkpoint_every", config.checkpoint_every);
+  experiment.emplace("keep_checkpoints", config.keep_checkpoints);
   experiment.emplace("description", config.description);
   experiment.emplace("dsl_version", config.dsl_version);
   experiment.emplace("name", config.name);

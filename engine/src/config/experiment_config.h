@@ -53,6 +53,11 @@ struct ExperimentConfig {
   int64_t dsl_version = kDslVersion;
   std::filesystem::path results_path;              // absolute
   std::vector<std::filesystem::path> plugin_dirs;  // absolute, inside `dir`
+  // A checkpoint after every checkpoint_every-th epoch (0: only after the
+  // last); the final model is always saved. keep_checkpoints > 0 deletes all
+  // but that many most recent files (0 keeps them all).
+  int64_t checkpoint_every = 1;
+  int64_t keep_checkpoints = 0;
   std::vector<StageConfig> stages;                 // producers before consumers
 
   // Canonical text of everything above that defines the run (keys sorted,

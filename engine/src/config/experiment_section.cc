@@ -16,8 +16,9 @@ namespace {
 constexpr std::string_view kDefaultResults = "results/results.db";
 
 const std::vector<std::string>& KnownKeys() {
-  static const std::vector<std::string> keys = {"description", "dsl_version", "name",
-                                                "plugin_dirs", "results",     "seed"};
+  static const std::vector<std::string> keys = {"checkpoint_every", "description", "dsl_version",
+                                                "keep_checkpoints", "name",        "plugin_dirs",
+                                                "results",          "seed"};
   return keys;
 }
 
@@ -66,6 +67,23 @@ void ReadPluginDirs(const Node& table, const std::filesystem::path& dir, Experim
       section.plugin_dirs.push_back(path);
     }
   }
+}
+
+// An optional integer >= 0; `fallback` when absent or wrong.
+int64_t CountAt(const Node& table, std::string_view key, int64_t fallback, ErrorList& errors) {
+  const Entry* entry = table.Find(key);
+  if (entry == nullptr) return fallback;
+  if (entry->value.kind != Node::Kind::kInteger) {
+    errors.Add(entry->value.origin, TypeError(key, "integer", entry->value));
+    return fallback;
+  }
+  if (entry->value.integer < 0) {
+    errors.Add(entry->value.origin, "[experiment] key '" + std::string(key) + "' = " +
+                                        std::to_string(entry->value.integer) +
+                                        " is out of range: must be >= 0");
+    return fallback;
+  }
+  return entry->value.integer;
 }
 
 }  // namespace
@@ -149,6 +167,9 @@ ExperimentSection ReadExperimentSection(const Node* table, const std::string& fi
       section.results_path = ResolvePath(dir, text->text);
     }
   }
+
+  section.checkpoint_every = CountAt(*table, "checkpoint_every", section.checkpoint_every, errors);
+  section.keep_checkpoints = CountAt(*table, "keep_checkpoints", section.keep_checkpoints, errors);
 
   ReadPluginDirs(*table, dir, section, errors);
   return section;

@@ -25,6 +25,8 @@ struct ExperimentSection {
   std::filesystem::path results_path;              // absolute; empty when invalid
   Origin results_origin;                           // the `results` value, or the table itself
   std::vector<std::filesystem::path> plugin_dirs;  // absolute; only the valid ones
+  int64_t checkpoint_every = 1;                    // see ExperimentConfig
+  int64_t keep_checkpoints = 0;
 };
 
 // `table` is the [experiment] node or nullptr when the file has none; `dir`

@@ -188,6 +188,8 @@ CheckResult CheckExperimentText(std::string_view text, const std::filesystem::pa
   config.description = section.description;
   config.seed = section.seed;
   config.seed_was_drawn = section.seed_was_drawn;
+  config.checkpoint_every = section.checkpoint_every;
+  config.keep_checkpoints = section.keep_checkpoints;
   config.dsl_version = section.dsl_version;
   config.results_path = section.results_path;
   config.plugin_dirs = section.plugin_dirs;
