@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -177,6 +179,38 @@ TEST(MlpTest, WorkspaceIsReusedAcrossBatchSizesAndModels) {
     EXPECT_TRUE(std::equal(g1[p].values<float>().begin(), g1[p].values<float>().end(),
                            g2[p].values<float>().begin()));
   }
+}
+
+// A batch given as row indices is gathered by the row shards themselves:
+// the same bits as copying the rows out first, and indices are checked.
+TEST(MlpTest, GatheredBatchIsTheCopiedBatch) {
+  Mlp model = *Mlp::Create({5, {{7, Activation::kRelu}, {3, Activation::kSoftmax}}, Loss::kCategoricalCrossentropy});
+  model.InitGlorotUniform(3);
+  testing::DataSet data = testing::MakeBlobs(40, 5, 3, 0.3f, 2);
+  const MatrixView x = *AsMatrix(data.x, "x"), y = *AsMatrix(data.y, "y");
+  const std::vector<int64_t> rows = {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36};  // a repeat too
+  Tensor gx(DType::kFloat32, {static_cast<int64_t>(rows.size()), 5});
+  Tensor gy(DType::kFloat32, {static_cast<int64_t>(rows.size()), 3});
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::copy_n(x.row(rows[i]), 5, gx.values<float>().data() + i * 5);
+    std::copy_n(y.row(rows[i]), 3, gy.values<float>().data() + i * 3);
+  }
+  MlpWorkspace w1, w2;
+  std::vector<Tensor> copied, gathered;
+  const BatchStats a = *model.ComputeGradients(*AsMatrix(gx, "x"), *AsMatrix(gy, "y"), &w1, &copied);
+  const BatchStats b = *model.ComputeGradients(x, y, rows, &w2, &gathered);
+  EXPECT_EQ(a.loss_sum, b.loss_sum);
+  EXPECT_EQ(a.correct, b.correct);
+  EXPECT_EQ(b.samples, static_cast<int64_t>(rows.size()));
+  for (std::size_t p = 0; p < copied.size(); ++p) {
+    EXPECT_TRUE(std::equal(copied[p].values<float>().begin(), copied[p].values<float>().end(),
+                           gathered[p].values<float>().begin()))
+        << Mlp::ParameterName(p);
+  }
+  const std::vector<int64_t> outside = {0, 40};
+  EXPECT_EQ(model.ComputeGradients(x, y, outside, &w2, &gathered).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(model.ComputeGradients(x, y, std::span<const int64_t>(), &w2, &gathered).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -185,29 +185,70 @@ Result<BatchStats> Mlp::EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* 
 Result<BatchStats> Mlp::ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* ws,
                                          std::vector<Tensor>* gradients,
                                          const GradientReadyFn& on_ready) const {
+  return TrainBatch(x, y, nullptr, x.rows, ws, gradients, on_ready);
+}
+
+Result<BatchStats> Mlp::ComputeGradients(MatrixView x, MatrixView y, std::span<const int64_t> rows,
+                                         MlpWorkspace* ws, std::vector<Tensor>* gradients,
+                                         const GradientReadyFn& on_ready) const {
+  if (rows.empty()) return Status::InvalidArgument("mlp: cannot compute gradients of an empty batch");
+  return TrainBatch(x, y, rows.data(), static_cast<int64_t>(rows.size()), ws, gradients, on_ready);
+}
+
+Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count,
+                                   MlpWorkspace* ws, std::vector<Tensor>* gradients,
+                                   const GradientReadyFn& on_ready) const {
   if (Status status = CheckBatch(x, &y); !status.ok()) return status;
-  if (x.rows == 0) return Status::InvalidArgument("mlp: cannot compute gradients of an empty batch");
-  Reserve(x.rows, ws);
+  if (count == 0) return Status::InvalidArgument("mlp: cannot compute gradients of an empty batch");
+  if (rows != nullptr) {
+    for (int64_t i = 0; i < count; ++i) {
+      if (rows[i] < 0 || rows[i] >= x.rows) {
+        return Status::InvalidArgument("mlp: batch row " + std::to_string(rows[i]) + " outside x's " +
+                                       std::to_string(x.rows) + " rows");
+      }
+    }
+  }
+  Reserve(count, ws);
   if (gradients->size() != parameters_.size()) gradients->resize(parameters_.size());
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     if ((*gradients)[i].shape() != parameters_[i].shape() || (*gradients)[i].dtype() != DType::kFloat32) {
       (*gradients)[i] = Tensor(DType::kFloat32, parameters_[i].shape());
     }
   }
-  // Phase 1: each row shard runs forward, loss and deltas for its own rows.
+  MatrixView bx = x, by = y;
+  if (rows != nullptr) {
+    if (ws->batch_x_.rank() != 2 || ws->batch_x_.dim(0) < count || ws->batch_x_.dim(1) != x.cols) {
+      ws->batch_x_ = Tensor(DType::kFloat32, Shape{std::max(count, ws->capacity_rows_), x.cols});
+    }
+    if (ws->batch_y_.rank() != 2 || ws->batch_y_.dim(0) < count || ws->batch_y_.dim(1) != y.cols) {
+      ws->batch_y_ = Tensor(DType::kFloat32, Shape{std::max(count, ws->capacity_rows_), y.cols});
+    }
+    bx = MatrixView{ws->batch_x_.values<float>().data(), count, x.cols};
+    by = MatrixView{ws->batch_y_.values<float>().data(), count, y.cols};
+  }
+  // Phase 1: each row shard gathers its rows (for a shuffled batch), then
+  // runs forward, loss and deltas for them.
   Status status = ParallelFor(kRowShards, [&](int64_t s) {
-    const RowRange range = SplitRows(x.rows, kRowShards, s);
+    const RowRange range = SplitRows(count, kRowShards, s);
     if (range.begin == range.end) return Status::OK();
-    Status forward = ForwardRows(x, range.begin, range.end, ws);
+    if (rows != nullptr) {
+      float* gx = ws->batch_x_.values<float>().data();
+      float* gy = ws->batch_y_.values<float>().data();
+      for (int64_t r = range.begin; r < range.end; ++r) {
+        std::memcpy(gx + r * x.cols, x.row(rows[r]), static_cast<std::size_t>(x.cols) * sizeof(float));
+        std::memcpy(gy + r * y.cols, y.row(rows[r]), static_cast<std::size_t>(y.cols) * sizeof(float));
+      }
+    }
+    Status forward = ForwardRows(bx, range.begin, range.end, ws);
     if (!forward.ok()) return forward;
-    return LossAndDeltaRows(y, x.rows, range.begin, range.end, /*with_deltas=*/true, ws);
+    return LossAndDeltaRows(by, count, range.begin, range.end, /*with_deltas=*/true, ws);
   });
   if (!status.ok()) return status;
   // Phase 2: weight gradients need every row, so they are split by weight
   // rows instead: no piece sums another's partial result.
-  status = WeightGradients(x, x.rows, ws, gradients, on_ready);
+  status = WeightGradients(bx, count, ws, gradients, on_ready);
   if (!status.ok()) return status;
-  return SumStats(x.rows, *ws);
+  return SumStats(count, *ws);
 }
 
 }  // namespace runexp::nn

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <string>
+#include <span>
 #include <utility>
 
-#include "sharding.h"
 
 namespace runexp::nn {
 
@@ -71,26 +70,6 @@ Result<Trainer> Trainer::Create(Mlp model, Optimizer optimizer, TrainOptions opt
   return Trainer(std::move(model), std::move(optimizer), options, shuffle_stream);
 }
 
-Status Trainer::GatherBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count) {
-  if (batch_x_.rank() != 2 || batch_x_.dim(0) < count || batch_x_.dim(1) != x.cols) {
-    batch_x_ = Tensor(DType::kFloat32, Shape{options_.batch_size, x.cols});
-  }
-  if (batch_y_.rank() != 2 || batch_y_.dim(0) < count || batch_y_.dim(1) != y.cols) {
-    batch_y_ = Tensor(DType::kFloat32, Shape{options_.batch_size, y.cols});
-  }
-  float* bx = batch_x_.values<float>().data();
-  float* by = batch_y_.values<float>().data();
-  // Pure copies: the split cannot affect any value, only how fast they move.
-  return internal::ParallelFor(internal::kRowShards, [&](int64_t s) {
-    const internal::RowRange range = internal::SplitRows(count, internal::kRowShards, s);
-    for (int64_t r = range.begin; r < range.end; ++r) {
-      std::memcpy(bx + r * x.cols, x.row(rows[r]), static_cast<std::size_t>(x.cols) * sizeof(float));
-      std::memcpy(by + r * y.cols, y.row(rows[r]), static_cast<std::size_t>(y.cols) * sizeof(float));
-    }
-    return Status::OK();
-  });
-}
-
 Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y,
                                        const StepObserver& observer) {
   Result<MatrixView> xv = AsMatrix(x, "train x");
@@ -119,22 +98,22 @@ Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y,
   const int64_t steps = (split_at + options_.batch_size - 1) / options_.batch_size;
   for (int64_t start = 0; start < split_at; start += options_.batch_size) {
     const int64_t count = std::min(options_.batch_size, split_at - start);
-    MatrixView bx = xv->Rows(start, start + count);
-    MatrixView by = yv->Rows(start, start + count);
-    if (options_.shuffle) {
-      if (Status status = GatherBatch(*xv, *yv, order.data() + start, count); !status.ok()) return status;
-      bx = MatrixView{batch_x_.values<float>().data(), count, xv->cols};
-      by = MatrixView{batch_y_.values<float>().data(), count, yv->cols};
-    }
     // The optimizer updates each piece of the parameters as soon as its
     // gradient is final, while it is in cache: the same bits as Apply after
     // the pass, without streaming the whole gradient through memory again.
     if (Status status = optimizer_.BeginStep(model_.parameters()); !status.ok()) return status;
     std::vector<Tensor>& parameters = model_.mutable_parameters();
-    Result<BatchStats> stats = model_.ComputeGradients(
-        bx, by, &workspace_, &gradients_, [&](std::size_t index, int64_t begin, int64_t end) {
-          optimizer_.UpdateRange(index, begin, end, gradients_[index], parameters[index]);
-        });
+    const auto update = [&](std::size_t index, int64_t begin, int64_t end) {
+      optimizer_.UpdateRange(index, begin, end, gradients_[index], parameters[index]);
+    };
+    // A shuffled batch is gathered by the row shards themselves (mlp.h).
+    Result<BatchStats> stats =
+        options_.shuffle
+            ? model_.ComputeGradients(*xv, *yv,
+                                      std::span<const int64_t>(order.data() + start, static_cast<std::size_t>(count)),
+                                      &workspace_, &gradients_, update)
+            : model_.ComputeGradients(xv->Rows(start, start + count), yv->Rows(start, start + count),
+                                      &workspace_, &gradients_, update);
     if (!stats.ok()) return stats.status();
     optimizer_.EndStep();
     metrics.train += *stats;

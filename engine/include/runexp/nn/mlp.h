@@ -37,6 +37,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,8 @@ class MlpWorkspace {
   std::vector<Tensor> deltas_;       // per layer: dLoss/dPreactivation, same shape
   std::vector<double> row_loss_;
   std::vector<uint8_t> row_correct_;
+  Tensor batch_x_;  // the gathered rows of a shuffled batch (ComputeGradients with rows)
+  Tensor batch_y_;
 };
 
 class Mlp {
@@ -134,10 +137,23 @@ class Mlp {
                                       std::vector<Tensor>* gradients,
                                       const GradientReadyFn& on_ready = nullptr) const;
 
+  // The same on the batch made of rows `rows` of x and y, in that order (a
+  // shuffled batch): each row shard copies its own rows into the workspace
+  // as it starts, so there is no separate gather pass over the batch. The
+  // bits are those of gathering the rows first and calling the overload
+  // above. InvalidArgument for an empty `rows` or an index outside x.
+  Result<BatchStats> ComputeGradients(MatrixView x, MatrixView y, std::span<const int64_t> rows,
+                                      MlpWorkspace* workspace, std::vector<Tensor>* gradients,
+                                      const GradientReadyFn& on_ready = nullptr) const;
+
  private:
   explicit Mlp(MlpSpec spec);
   Status CheckBatch(MatrixView x, const MatrixView* y) const;
   void Reserve(int64_t rows, MlpWorkspace* workspace) const;
+  // Both ComputeGradients: rows == nullptr means the batch is all of x and y.
+  Result<BatchStats> TrainBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count,
+                                MlpWorkspace* workspace, std::vector<Tensor>* gradients,
+                                const GradientReadyFn& on_ready) const;
   // Rows [begin, end) of the batch: forward through every layer; then the
   // per-row loss and accuracy and, with_deltas, every layer's deltas.
   Status ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* workspace) const;

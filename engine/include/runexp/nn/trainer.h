@@ -93,7 +93,6 @@ class Trainer {
 
  private:
   Trainer(Mlp model, Optimizer optimizer, TrainOptions options, RandomStream shuffle_stream);
-  Status GatherBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count);
 
   Mlp model_;
   Optimizer optimizer_;
@@ -104,8 +103,6 @@ class Trainer {
   // Reused across steps so that steady-state training allocates nothing.
   MlpWorkspace workspace_;
   std::vector<Tensor> gradients_;
-  Tensor batch_x_;
-  Tensor batch_y_;
 };
 
 }  // namespace runexp::nn
