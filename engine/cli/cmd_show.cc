@@ -160,10 +160,11 @@ void PrintText(std::ostream& out, const store::RunDetails& d) {
               (s.best_epoch ? std::to_string(*s.best_epoch) : "?");
   }
   outcome.emplace_back("epochs", epochs);
-  if (r.parent_run_id || r.resume_count > 0) {
-    outcome.emplace_back("resumed from", OrDash(r.parent_run_id) + " (resume " +
-                                             std::to_string(r.resume_count) + ")");
+  if (r.resume_count > 0) {
+    outcome.emplace_back("resumed", std::to_string(r.resume_count) +
+                                        (r.resume_count == 1 ? " time" : " times") + " (runexp resume)");
   }
+  if (r.parent_run_id) outcome.emplace_back("verifies", *r.parent_run_id + " (runexp verify)");
   PrintFields(out, outcome);
 
   out << "\nprovenance\n";

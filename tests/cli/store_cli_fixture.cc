@@ -113,6 +113,7 @@ void StoreCliTest::SetUp() {
   RunRecord recent = MakeRun("", "mnist", "");
   recent.name = kWeirdName;
   recent.parent_run_id = kFashionId;
+  recent.resume_count = 1;
   recent_id_ = Begin(db, recent);
   Check(db.FinishRun(recent_id_, RunStatus::kInterrupted, "interrupted by SIGINT"));
   MakeRunFolder(dir_ / recent_id_);

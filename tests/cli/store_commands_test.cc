@@ -209,7 +209,8 @@ TEST_F(StoreCliTest, ShowFailedAndResumedRuns) {
       << failed.out;
   CommandResult resumed = Runexp("show " + recent_id());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_TRUE(Contains(resumed.out, std::string("resumed from  ") + kFashionId + " (resume 1)")) << resumed.out;
+  EXPECT_TRUE(Contains(resumed.out, std::string("verifies    ") + kFashionId + " (runexp verify)")) << resumed.out;
+  EXPECT_TRUE(Contains(resumed.out, "resumed     1 time (runexp resume)")) << resumed.out;
   EXPECT_TRUE(Contains(resumed.out, R"(odd "name", with\na newline)")) << resumed.out;
   EXPECT_TRUE(Contains(resumed.out, "interrupted by SIGINT")) << resumed.out;
 }

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "runexp/checkpoint.h"
 #include "runexp/packet.h"
 #include "runexp/param_value.h"
 #include "runexp/status.h"
@@ -84,6 +85,10 @@ class StageContext {
 
   // Records a data file this stage read (path, SHA-256, size) with the run.
   virtual Status RecordInputFile(const std::filesystem::path& path) = 0;
+
+  // Where a trainer saves its state, and finds it when the run is resumed
+  // (runexp/checkpoint.h). One stage per run may save checkpoints.
+  virtual CheckpointSink& checkpoints() = 0;
 };
 
 // The arithmetic behind StageContext::StreamSeed: SplitMix64 over the

@@ -35,6 +35,9 @@ struct RunServices {
   Logger* logger = nullptr;
   std::function<Status(const std::string& stage_id, const std::filesystem::path& file)>
       record_input_file;
+  // Per-stage checkpoint sinks; when unset, stages get one that keeps
+  // nothing (ShouldSave is false, Save does nothing, nothing to resume).
+  std::function<CheckpointSink&(const std::string& stage_id)> checkpoints;
   // Set asynchronously (e.g. by a SIGINT handler); stages see it as cancelled().
   const std::atomic<bool>* interrupt = nullptr;
 };

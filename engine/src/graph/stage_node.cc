@@ -6,6 +6,19 @@ namespace runexp {
 
 namespace {
 
+// For runs that keep no checkpoints (graph tests, tools).
+class NoCheckpoints : public CheckpointSink {
+ public:
+  bool ShouldSave(int64_t, int64_t) const override { return false; }
+  Status Save(const TrainingCheckpoint&) override { return Status::OK(); }
+  const TrainingCheckpoint* ResumeFrom() const override { return nullptr; }
+};
+
+CheckpointSink& SinkFor(const RunServices& services, const std::string& stage_id) {
+  static NoCheckpoints none;
+  return services.checkpoints ? services.checkpoints(stage_id) : none;
+}
+
 // The StageContext a stage sees: its parameters, its inputs, and the run's
 // services, with emission routed through the graph.
 class StageContextImpl : public StageContext {
@@ -13,7 +26,8 @@ class StageContextImpl : public StageContext {
   StageContextImpl(const PlannedStage& planned, GraphRunnerCore& core,
                    const std::map<std::string, Packet, std::less<>>& values)
       : planned_(planned), core_(core), values_(values),
-        metrics_(&core.services().metrics(planned.id)) {}
+        metrics_(&core.services().metrics(planned.id)),
+        checkpoints_(&SinkFor(core.services(), planned.id)) {}
 
   const std::string& stage_id() const override { return planned_.id; }
   const ParamValue::Table& params() const override { return planned_.params; }
@@ -33,6 +47,7 @@ class StageContextImpl : public StageContext {
   }
 
   MetricsSink& metrics() override { return *metrics_; }
+  CheckpointSink& checkpoints() override { return *checkpoints_; }
   Logger& log() override { return *core_.services().logger; }
   const std::filesystem::path& run_dir() const override { return core_.services().run_dir; }
   bool cancelled() const override { return core_.cancelled(); }
@@ -47,6 +62,7 @@ class StageContextImpl : public StageContext {
   GraphRunnerCore& core_;
   const std::map<std::string, Packet, std::less<>>& values_;
   MetricsSink* metrics_;
+  CheckpointSink* checkpoints_;
 };
 
 }  // namespace

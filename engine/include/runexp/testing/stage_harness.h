@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@
 
 namespace runexp::testing {
 
-class StageHarness : public StageContext, public MetricsSink, public Logger {
+class StageHarness : public StageContext, public MetricsSink, public Logger, public CheckpointSink {
  public:
   StageHarness(const PluginSpec& spec, ParamValue::Table params, uint64_t seed = 1);
 
@@ -35,6 +36,11 @@ class StageHarness : public StageContext, public MetricsSink, public Logger {
   const std::vector<std::filesystem::path>& input_files() const { return input_files_; }
   const std::vector<std::string>& log_lines() const { return log_lines_; }
   void Cancel() { cancelled_ = true; }
+  // Checkpoints: what the stage saved, and a state to hand it as if resuming.
+  // By default a checkpoint is wanted after every epoch.
+  const std::vector<TrainingCheckpoint>& saved_checkpoints() const { return saved_; }
+  void SetResumeFrom(TrainingCheckpoint checkpoint) { resume_from_ = std::move(checkpoint); }
+  void SetCheckpointEvery(int64_t epochs) { checkpoint_every_ = epochs; }
 
   // StageContext
   const std::string& stage_id() const override { return stage_id_; }
@@ -47,6 +53,17 @@ class StageHarness : public StageContext, public MetricsSink, public Logger {
   const std::filesystem::path& run_dir() const override { return run_dir_; }
   bool cancelled() const override { return cancelled_; }
   Status RecordInputFile(const std::filesystem::path& path) override;
+  CheckpointSink& checkpoints() override { return *this; }
+
+  // CheckpointSink
+  bool ShouldSave(int64_t epoch, int64_t total_epochs) const override {
+    return epoch == total_epochs || (checkpoint_every_ > 0 && epoch % checkpoint_every_ == 0);
+  }
+  Status Save(const TrainingCheckpoint& checkpoint) override {
+    saved_.push_back(checkpoint);
+    return Status::OK();
+  }
+  const TrainingCheckpoint* ResumeFrom() const override { return resume_from_ ? &*resume_from_ : nullptr; }
 
   // MetricsSink
   Status RecordEpoch(const EpochMetrics& metrics) override;
@@ -71,6 +88,9 @@ class StageHarness : public StageContext, public MetricsSink, public Logger {
   std::vector<EpochMetrics> epochs_;
   std::vector<std::filesystem::path> input_files_;
   std::vector<std::string> log_lines_;
+  std::vector<TrainingCheckpoint> saved_;
+  std::optional<TrainingCheckpoint> resume_from_;
+  int64_t checkpoint_every_ = 1;
 };
 
 }  // namespace runexp::testing
