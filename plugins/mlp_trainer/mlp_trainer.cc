@@ -1,5 +1,6 @@
 // mlp_trainer: trains a multilayer perceptron (layers as data) with
-// minibatch gradient descent, emitting a model snapshot after every epoch.
+// minibatch gradient descent, emitting a model snapshot after every epoch
+// and saving checkpoints as the experiment asks (trainer_checkpoint.h).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "mlp_trainer_params.h"
+#include "trainer_checkpoint.h"
 #include "runexp/model_snapshot.h"
 #include "runexp/nn/trainer.h"
 #include "runexp/plugin.h"
@@ -59,6 +61,10 @@ class MlpTrainerStage : public Stage {
     Result<nn::Mlp> model = nn::Mlp::Create(setup->spec);
     if (!model.ok()) return model.status();
     model->InitGlorotUniform(ctx.StreamSeed("init"));
+    if (const std::string& init_from = ctx.param("init_from").as_string(); !init_from.empty()) {
+      if (Status s = WarmStartFrom(init_from, &*model); !s.ok()) return s;
+      if (Status s = ctx.RecordInputFile(init_from); !s.ok()) return s;
+    }
     Result<nn::Optimizer> optimizer = nn::Optimizer::Create(setup->optimizer, model->parameters());
     if (!optimizer.ok()) return optimizer.status();
     Result<nn::Trainer> trainer =
@@ -67,22 +73,44 @@ class MlpTrainerStage : public Stage {
     if (!trainer.ok()) return trainer.status();
 
     const int64_t epochs = ctx.param("epochs").as_integer();
-    for (int64_t epoch = 1; epoch <= epochs; ++epoch) {
+    if (const TrainingCheckpoint* from = ctx.checkpoints().ResumeFrom()) {
+      if (Status s = RestoreTrainer(*from, &*trainer); !s.ok()) return s;
+      ctx.log().Info("resuming after epoch " + std::to_string(from->epochs_completed) + " of " +
+                     std::to_string(epochs) + " from its checkpoint");
+      // Downstream sees the same stream as in a run that never stopped:
+      // the checkpointed epoch is reported again, from the checkpoint.
+      nn::EpochMetrics restored{from->epochs_completed, 0, from->last_epoch_train, from->last_epoch_validation};
+      restored.steps = (from->last_epoch_train.samples + setup->train.batch_size - 1) / setup->train.batch_size;
+      if (Status s = RecordEpochMetrics(ctx, restored); !s.ok()) return s;
+      if (Status s = EmitSnapshot(ctx, restored, epochs, from->model, from->last_epoch_seconds); !s.ok()) return s;
+    }
+    for (int64_t epoch = trainer->epochs_completed() + 1; epoch <= epochs; ++epoch) {
       if (ctx.cancelled()) return Status::Cancelled("stopped before epoch " + std::to_string(epoch));
       auto start = std::chrono::steady_clock::now();
       Result<nn::EpochMetrics> metrics = trainer->RunEpoch(x, y, StepObserver(ctx, epoch, epochs));
       if (!metrics.ok()) return metrics.status();
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (Status s = RecordEpochMetrics(ctx, *metrics); !s.ok()) return s;
-      ModelSnapshot snapshot{epoch, epochs, metrics->steps,
-                             std::make_shared<const nn::Mlp>(trainer->model()), metrics->train,
-                             metrics->validation, seconds};
-      if (Status s = ctx.Emit("snapshots", Packet::Make<ModelSnapshot>(std::move(snapshot))); !s.ok()) return s;
+      auto model_after_epoch = std::make_shared<const nn::Mlp>(trainer->model());
+      // Saved before the snapshot goes downstream: once the evaluator has
+      // recorded an epoch, its checkpoint exists.
+      if (ctx.checkpoints().ShouldSave(epoch, epochs)) {
+        TrainingCheckpoint checkpoint = CaptureCheckpoint(*trainer, model_after_epoch, *metrics, epochs, seconds);
+        if (Status s = ctx.checkpoints().Save(checkpoint); !s.ok()) return s;
+      }
+      if (Status s = EmitSnapshot(ctx, *metrics, epochs, model_after_epoch, seconds); !s.ok()) return s;
     }
     return Status::OK();
   }
 
  private:
+  static Status EmitSnapshot(StageContext& ctx, const nn::EpochMetrics& metrics, int64_t epochs,
+                             std::shared_ptr<const nn::Mlp> model, double seconds) {
+    ModelSnapshot snapshot{metrics.epoch, epochs, metrics.steps, std::move(model), metrics.train,
+                           metrics.validation, seconds};
+    return ctx.Emit("snapshots", Packet::Make<ModelSnapshot>(std::move(snapshot)));
+  }
+
   static Status RecordEpochMetrics(StageContext& ctx, const nn::EpochMetrics& metrics) {
     int epoch = static_cast<int>(metrics.epoch);
     MetricsSink& sink = ctx.metrics();

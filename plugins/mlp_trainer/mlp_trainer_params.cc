@@ -42,6 +42,10 @@ std::vector<ParamSpec> TrainerParamSpecs() {
               ParamSpec::Float("epsilon", "rmsprop, adam: added to the denominator").Default(1e-7).Min(0.0),
           })
           .Default(ParamValue::Table{}),
+      ParamSpec::Path("init_from",
+                      "Warm start: a checkpoint file (.pb) whose weights replace the initial ones; the "
+                      "architecture must match. The optimizer, shuffle order and epoch count start fresh")
+          .Default(""),
   };
 }
 

@@ -166,6 +166,11 @@ class Validator {
         return ParamValue(node.text);
       case ParamType::kPath:
         if (!node.is_string()) break;
+        // An optional file (default "") may be left empty: "none".
+        if (node.text.empty() && spec.default_value && spec.default_value->is_string() &&
+            spec.default_value->as_string().empty()) {
+          return ParamValue(std::string());
+        }
         if (node.text.empty()) {
           errors_.Add(node.origin, Where() + "parameter '" + path + "' must not be an empty path");
           return std::nullopt;
