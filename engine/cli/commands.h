@@ -41,9 +41,13 @@ void RegisterTagCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterRmCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterPruneCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterReportCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterResumeCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterVerifyCommand(CLI::App& root, CommandRegistry& registry);
 
 inline void RegisterAllCommands(CLI::App& root, CommandRegistry& registry) {
   RegisterRunCommand(root, registry);
+  RegisterResumeCommand(root, registry);
+  RegisterVerifyCommand(root, registry);
   RegisterCheckCommand(root, registry);
   RegisterGraphCommand(root, registry);
   RegisterPluginsCommand(root, registry);

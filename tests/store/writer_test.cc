@@ -85,8 +85,12 @@ TEST_F(WriterTest, ResumeRunRevivesAnInterruptedRunInPlace) {
     ASSERT_TRUE(store_->RecordEpoch(run_, Epoch(epoch, 0.4, 0.9, 0.5, 0.8)).ok());
     ASSERT_TRUE(store_->RecordMetric(run_, MetricPoint{"model", "loss", epoch, 469, 0.4}).ok());
   }
-  ASSERT_TRUE(store_->RecordCheckpoint(run_, CheckpointRecord{.epoch = 2, .path = "c2.pb"}).ok());
-  ASSERT_TRUE(store_->RecordCheckpoint(run_, CheckpointRecord{.epoch = 3, .path = "c3.pb"}).ok());
+  for (int epoch : {2, 3}) {
+    CheckpointRecord checkpoint;
+    checkpoint.epoch = epoch;
+    checkpoint.path = "c" + std::to_string(epoch) + ".pb";
+    ASSERT_TRUE(store_->RecordCheckpoint(run_, checkpoint).ok());
+  }
   EXPECT_EQ(store_->ResumeRun(run_, 2).code(), StatusCode::kInvalidArgument) << "still running";
   ASSERT_TRUE(store_->FinishRun(run_, RunStatus::kInterrupted, "signal 2").ok());
 

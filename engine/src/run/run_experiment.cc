@@ -1,70 +1,23 @@
 #include "run/run_experiment.h"
 
-#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdio>
 #include <iostream>
-#include <map>
-#include <mutex>
-#include <thread>
 
 #include "config/loader.h"
 #include "config/results_location.h"
-#include "graph/graph_runner.h"
 #include "run/catalog_setup.h"
 #include "run/environment.h"
+#include "run/execute_run.h"
 #include "run/interrupt.h"
-#include "run/run_logger.h"
-#include "run/store_metrics_sink.h"
 #include "runexp/build_info.h"
 #include "runexp/nn/gemm.h"
-#include "runexp/sha256.h"
 #include "store/run_store.h"
 
 namespace runexp {
 
 namespace {
-
-constexpr int kExitOk = 0, kExitRunFailed = 1, kExitUsage = 2, kExitInterrupted = 130;
-
-int Fail(int code, const std::string& message) {
-  std::cerr << "runexp: " << message << "\n";
-  return code;
-}
-
-// Refreshes the run's heartbeat until stopped, so other processes can tell a
-// live run from a dead one.
-class HeartbeatThread {
- public:
-  HeartbeatThread(store::RunStore& store, std::string run_id)
-      : thread_([this, &store, run_id] {
-          std::unique_lock lock(mu_);
-          while (!stop_) {
-            if (cv_.wait_for(lock, std::chrono::seconds(5), [this] { return stop_; })) break;
-            lock.unlock();
-            (void)store.Heartbeat(run_id);  // a missed beat is harmless; the next one retries
-            lock.lock();
-          }
-        }) {}
-  ~HeartbeatThread() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
 
 std::vector<store::Param> ToStoreParams(const std::vector<config::FlatParam>& flat) {
   std::vector<store::Param> params;
@@ -82,13 +35,39 @@ std::vector<store::Param> ToStoreParams(const std::vector<config::FlatParam>& fl
   return params;
 }
 
-std::string FormatSeconds(double seconds) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.1f s", seconds);
-  return buffer;
-}
+int Fail(int code, const std::string& message) { return FailWith(code, message); }
 
 }  // namespace
+
+Status RecordRunSetup(store::RunStore& db, const std::string& run_id, const config::ExperimentConfig& experiment,
+                      const PluginCatalog& catalog) {
+  if (Status status = db.RecordParams(run_id, ToStoreParams(experiment.flat_params)); !status.ok()) return status;
+  std::vector<store::InputRecord> plugin_libraries;
+  for (const config::StageConfig& stage : experiment.stages) {
+    const PluginOrigin* origin = catalog.OriginOf(stage.plugin);
+    if (origin != nullptr && !origin->library.empty()) {
+      plugin_libraries.push_back({"plugin:" + stage.plugin, origin->library.string(), origin->sha256,
+                                  static_cast<int64_t>(std::filesystem::file_size(origin->library))});
+    }
+  }
+  return db.RecordInputs(run_id, plugin_libraries);
+}
+
+store::RunRecord NewRunRecord(const config::ExperimentConfig& experiment, int threads) {
+  const BuildInfo& build = GetBuildInfo();
+  store::RunRecord record;
+  record.experiment = experiment.name;
+  record.seed = experiment.seed;
+  record.config_toml = experiment.effective_toml;
+  record.config_sha256 = experiment.config_sha256;
+  record.git_commit = build.git_commit;
+  record.git_dirty = build.git_dirty;
+  record.runexp_version = build.version;
+  record.environment_json = CollectEnvironmentJson(nn::GemmLibraryVersion());
+  record.working_dir = std::filesystem::current_path().string();
+  record.threads = threads;
+  return record;
+}
 
 int RunExperiment(const RunOptions& options) {
   auto started = std::chrono::steady_clock::now();
@@ -131,106 +110,28 @@ int RunExperiment(const RunOptions& options) {
   if (Status status = db.CheckWritable(); !status.ok()) return Fail(kExitUsage, status.ToString());
 
   int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  const BuildInfo& build = GetBuildInfo();
-  store::RunRecord record;
+  store::RunRecord record = NewRunRecord(experiment, threads);
   record.name = options.name;
-  record.experiment = experiment.name;
-  record.seed = experiment.seed;
-  record.config_toml = experiment.effective_toml;
-  record.config_sha256 = experiment.config_sha256;
-  record.git_commit = build.git_commit;
-  record.git_dirty = build.git_dirty;
-  record.runexp_version = build.version;
-  record.environment_json = CollectEnvironmentJson(nn::GemmLibraryVersion());
   record.command_line = options.command_line;
-  record.working_dir = std::filesystem::current_path().string();
-  record.threads = threads;
 
-  // 4. The run's row, folder and log.
+  // 4. The run's row; then its folder, log and graph (execute_run.h).
   Result<std::string> begun = db.BeginRun(record);
   if (!begun.ok()) return Fail(kExitRunFailed, begun.status().ToString());
   const std::string run_id = *begun;
-  std::filesystem::path run_dir = results_path.parent_path() / run_id;
-  RunLogger logger(stdout, options.quiet);
-  auto finish_failed = [&](const Status& status) {
+  if (Status status = RecordRunSetup(db, run_id, experiment, catalog); !status.ok()) {
     (void)db.FinishRun(run_id, store::RunStatus::kFailed, status.ToString());
     return Fail(kExitRunFailed, status.ToString());
-  };
-  std::error_code mkdir_error;
-  std::filesystem::create_directories(run_dir, mkdir_error);
-  if (mkdir_error) {
-    return finish_failed(Status::IOError(run_dir.string() + ": cannot create run folder: " +
-                                         mkdir_error.message()));
   }
-  if (Status status = logger.OpenLogFile(run_dir / "run.log"); !status.ok()) return finish_failed(status);
-  logger.Info("run " + run_id + " of " + experiment.name + " (seed " + std::to_string(experiment.seed) +
-              (experiment.seed_was_drawn ? ", drawn at random" : "") + ", " + std::to_string(threads) +
-              " threads)");
-  logger.Debug("config " + experiment.config_sha256 + "\n" + experiment.effective_toml);
-  if (Status status = db.RecordParams(run_id, ToStoreParams(experiment.flat_params)); !status.ok()) {
-    return finish_failed(status);
-  }
-  std::vector<store::InputRecord> plugin_libraries;
-  for (const config::StageConfig& stage : experiment.stages) {
-    const PluginOrigin* origin = catalog.OriginOf(stage.plugin);
-    if (origin != nullptr && !origin->library.empty()) {
-      plugin_libraries.push_back({"plugin:" + stage.plugin, origin->library.string(), origin->sha256,
-                                  static_cast<int64_t>(std::filesystem::file_size(origin->library))});
-    }
-  }
-  if (Status status = db.RecordInputs(run_id, plugin_libraries); !status.ok()) return finish_failed(status);
-
-  // 5. The graph.
-  std::map<std::string, std::unique_ptr<StoreMetricsSink>> sinks;
-  for (const config::StageConfig& stage : experiment.stages) {
-    sinks[stage.id] = std::make_unique<StoreMetricsSink>(db, run_id, stage.id);
-  }
-  RunServices services;
-  services.seed = static_cast<uint64_t>(experiment.seed);
-  services.run_dir = run_dir;
-  services.metrics = [&sinks](const std::string& stage_id) -> MetricsSink& { return *sinks.at(stage_id); };
-  services.logger = &logger;
-  services.interrupt = &interrupt.flag();
-  services.record_input_file = [&db, &run_id](const std::string& stage_id, const std::filesystem::path& file) {
-    Result<std::string> sha256 = Sha256OfFile(file.string());
-    if (!sha256.ok()) return sha256.status();
-    std::error_code error;
-    auto bytes = std::filesystem::file_size(file, error);
-    store::InputRecord input{stage_id, file.string(), *sha256,
-                             error ? std::nullopt : std::optional<int64_t>(static_cast<int64_t>(bytes))};
-    return db.RecordInputs(run_id, std::span<const store::InputRecord>(&input, 1));
-  };
-
-  Status outcome;
-  {
-    HeartbeatThread heartbeat(db, run_id);
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads));
-    GraphPlan plan = config::ToGraphPlan(experiment);
-    outcome = GraphRunner(plan, services).Run();
-  }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-  // 6. The verdict, recorded before we say it.
-  if (interrupt.raised()) {
-    (void)db.FinishRun(run_id, store::RunStatus::kInterrupted, "interrupted by signal " +
-                                                                  std::to_string(interrupt.signal_number()));
-    logger.Info("run " + run_id + " interrupted after " + FormatSeconds(seconds) +
-                "; what it finished is in " + results_path.string());
-    return kExitInterrupted;
-  }
-  if (!outcome.ok()) {
-    (void)db.FinishRun(run_id, store::RunStatus::kFailed, outcome.message());
-    logger.Debug("failed: " + outcome.ToString());
-    std::cerr << "runexp: run " << run_id << " failed: " << outcome.message() << "\n";
-    return kExitRunFailed;
-  }
-  if (Status status = db.FinishRun(run_id, store::RunStatus::kCompleted); !status.ok()) {
-    return Fail(kExitRunFailed, status.ToString());
-  }
-  logger.Info("run " + run_id + " completed in " + FormatSeconds(seconds));
-  logger.Info("results: " + results_path.string() + " (runexp show " + run_id + "); files: " +
-              run_dir.string());
-  return kExitOk;
+  RunExecution execution;
+  execution.db = &db;
+  execution.run_id = run_id;
+  execution.experiment = &experiment;
+  execution.results_path = results_path;
+  execution.threads = threads;
+  execution.quiet = options.quiet;
+  execution.interrupt = &interrupt;
+  execution.started = started;
+  return ExecuteRun(std::move(execution));
 }
 
 }  // namespace runexp

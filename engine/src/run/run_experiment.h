@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "config/experiment_config.h"
+#include "plugins/plugin_catalog.h"
+#include "store/run_store.h"
+
 namespace runexp {
 
 struct RunOptions {
@@ -29,5 +33,12 @@ struct RunOptions {
 };
 
 int RunExperiment(const RunOptions& options);
+
+// The row a new run of `experiment` starts with: config, provenance, environment.
+store::RunRecord NewRunRecord(const config::ExperimentConfig& experiment, int threads);
+
+// Records the run's flattened parameters and the plugin libraries it uses.
+Status RecordRunSetup(store::RunStore& db, const std::string& run_id, const config::ExperimentConfig& experiment,
+                      const PluginCatalog& catalog);
 
 }  // namespace runexp

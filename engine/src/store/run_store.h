@@ -127,6 +127,9 @@ class RunStore {
   Result<std::vector<EpochMetrics>> ListEpochs(const std::string& run_id);
   Result<std::vector<MetricPoint>> ListMetrics(const std::string& run_id,
                                                std::optional<std::string> name = std::nullopt);
+  // The recorded environment (runs.environment, JSON) as leaf paths and
+  // values: ("cpu_model", "..."), ("cpu_flags[3]", "avx2"), ("variables.OMP_NUM_THREADS", "1").
+  Result<std::vector<std::pair<std::string, std::string>>> EnvironmentEntries(const std::string& run_id);
   // Keys whose value differs among run_ids, or that some of them lack; sorted by key.
   Result<std::vector<ParamDifference>> DifferingParams(std::span<const std::string> run_ids);
 

@@ -1,0 +1,89 @@
+#include "run/stored_run.h"
+
+#include "config/loader.h"
+#include "runexp/sha256.h"
+
+namespace runexp {
+
+namespace fs = std::filesystem;
+
+Result<config::ExperimentConfig> LoadStoredConfig(const store::RunRecord& run, const PluginCatalog& catalog) {
+  // Every path in an effective configuration is absolute; the root folder
+  // only gives errors a name to point at.
+  const fs::path pseudo_file = fs::path("/") / ("effective-config-of-run-" + run.run_id + ".toml");
+  config::LoadOptions options;
+  options.check_results_writable = false;
+  config::CheckResult checked = config::CheckExperimentText(run.config_toml, pseudo_file, catalog, options);
+  if (!checked.ok()) {
+    return checked.status().WithContext("the recorded configuration of run " + run.run_id + " is no longer valid");
+  }
+  if (checked.config.config_sha256 != run.config_sha256) {
+    return Status::NotSupported("run " + run.run_id + ": its recorded configuration now hashes to " +
+                                checked.config.config_sha256.substr(0, 12) + "…, not the recorded " +
+                                run.config_sha256.substr(0, 12) +
+                                "… (a plugin's parameters changed since); it cannot be run again exactly");
+  }
+  return std::move(checked.config);
+}
+
+Status CheckRecordedInputs(const store::RunDetails& run) {
+  for (const store::InputRecord& input : run.inputs) {
+    if (!input.sha256) continue;
+    std::error_code error;
+    if (!fs::exists(input.path, error)) {
+      return Status::InvalidArgument("input " + input.path + " (stage " + input.stage + ") of run " +
+                                     run.run.run_id + " no longer exists");
+    }
+    Result<std::string> sha256 = Sha256OfFile(input.path);
+    if (!sha256.ok()) return sha256.status();
+    if (*sha256 != *input.sha256) {
+      return Status::InvalidArgument("input " + input.path + " (stage " + input.stage + ") has changed since run " +
+                                     run.run.run_id + ": its SHA-256 is now " + sha256->substr(0, 12) +
+                                     "…, recorded " + input.sha256->substr(0, 12) + "…");
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::optional<TrainingCheckpoint>> LoadLatestCheckpoint(const store::RunDetails& run,
+                                                              const fs::path& results_dir) {
+  const store::CheckpointRecord* latest = nullptr;
+  for (const store::CheckpointRecord& c : run.checkpoints) {
+    if (!c.pruned && (latest == nullptr || c.epoch > latest->epoch)) latest = &c;
+  }
+  if (latest == nullptr) return std::optional<TrainingCheckpoint>();
+  const fs::path file = results_dir / latest->path;
+  const std::string name = file.string();
+  if (latest->sha256) {
+    Result<std::string> sha256 = Sha256OfFile(name);
+    if (!sha256.ok()) {
+      return Status::Corruption(name + ": the checkpoint of epoch " + std::to_string(latest->epoch) +
+                                " cannot be read: " + sha256.status().message());
+    }
+    if (*sha256 != *latest->sha256) {
+      return Status::Corruption(name + ": the file's SHA-256 " + sha256->substr(0, 12) +
+                                "… differs from the one recorded when it was written (" +
+                                latest->sha256->substr(0, 12) + "…): damaged or replaced");
+    }
+  }
+  Result<TrainingCheckpoint> checkpoint = ReadCheckpointFile(file);
+  if (!checkpoint.ok()) return checkpoint.status();
+  const CheckpointProvenance& p = checkpoint->provenance;
+  if (p.run_id != run.run.run_id) {
+    return Status::Corruption(name + ": it belongs to run " + p.run_id + ", not " + run.run.run_id);
+  }
+  if (p.config_sha256 != run.run.config_sha256) {
+    return Status::Corruption(name + ": made with configuration " + p.config_sha256.substr(0, 12) + "…, run " +
+                              run.run.run_id + " has " + run.run.config_sha256.substr(0, 12) + "…");
+  }
+  if (checkpoint->epochs_completed != latest->epoch) {
+    return Status::Corruption(name + ": it holds epoch " + std::to_string(checkpoint->epochs_completed) +
+                              ", recorded as epoch " + std::to_string(latest->epoch));
+  }
+  if (latest->weights_sha256 && WeightsSha256(*checkpoint->model) != *latest->weights_sha256) {
+    return Status::Corruption(name + ": its weights differ from those recorded when it was written");
+  }
+  return std::optional<TrainingCheckpoint>(std::move(checkpoint).value());
+}
+
+}  // namespace runexp

@@ -1,0 +1,39 @@
+// StoredRun: a run recorded in results.db, read back so that `runexp resume`
+// and `runexp verify` can run it again exactly — its effective configuration
+// (re-validated, and refused if it no longer hashes to what was recorded),
+// its input files (refused if any changed), and for a resume the checkpoint
+// to continue from (refused if missing, damaged, or not this run's).
+//
+// Every check happens before anything is written, so a refusal leaves every
+// run's records as they were.
+//
+// Thread-safety: stateless functions.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "config/experiment_config.h"
+#include "plugins/plugin_catalog.h"
+#include "runexp/checkpoint.h"
+#include "store/records.h"
+
+namespace runexp {
+
+// The recorded effective configuration, validated against `catalog`.
+// NotSupported if it no longer hashes to the recorded config_sha256 (this
+// runexp would run something else than what was recorded).
+Result<config::ExperimentConfig> LoadStoredConfig(const store::RunRecord& run, const PluginCatalog& catalog);
+
+// Every recorded input file (data, plugin libraries, warm-start
+// checkpoints) must still exist with its recorded SHA-256; InvalidArgument
+// naming the first that does not.
+Status CheckRecordedInputs(const store::RunDetails& run);
+
+// The newest checkpoint still on disk, checked against its row (file
+// SHA-256, weights SHA-256) and against the run (run id, config hash);
+// nullopt when the run has none. Corruption naming the file otherwise.
+Result<std::optional<TrainingCheckpoint>> LoadLatestCheckpoint(const store::RunDetails& run,
+                                                              const std::filesystem::path& results_dir);
+
+}  // namespace runexp
