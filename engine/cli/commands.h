@@ -43,6 +43,8 @@ void RegisterPruneCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterReportCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterResumeCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterVerifyCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterEvalCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterPredictCommand(CLI::App& root, CommandRegistry& registry);
 
 inline void RegisterAllCommands(CLI::App& root, CommandRegistry& registry) {
   RegisterRunCommand(root, registry);
@@ -59,6 +61,8 @@ inline void RegisterAllCommands(CLI::App& root, CommandRegistry& registry) {
   RegisterRmCommand(root, registry);
   RegisterPruneCommand(root, registry);
   RegisterReportCommand(root, registry);
+  RegisterEvalCommand(root, registry);
+  RegisterPredictCommand(root, registry);
   RegisterHelpCommand(root, registry);
 }
 
