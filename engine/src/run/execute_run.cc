@@ -81,10 +81,11 @@ int ExecuteRun(RunExecution run) {
                                          mkdir_error.message()));
   }
   if (Status status = logger.OpenLogFile(run_dir / "run.log"); !status.ok()) return finish_failed(status);
-  const std::string how = run.resume_from
-                              ? "resuming run " + run_id + " after epoch " +
-                                    std::to_string(run.resume_from->epochs_completed)
-                              : "run " + run_id;
+  std::string how = "run " + run_id;
+  if (run.resuming) {
+    how = "resuming run " + run_id + (run.resume_from ? " after epoch " + std::to_string(run.resume_from->epochs_completed)
+                                                      : " from the start (it has no checkpoint)");
+  }
   logger.Info(how + " of " + experiment.name + " (seed " + std::to_string(experiment.seed) +
               (experiment.seed_was_drawn ? ", drawn at random" : "") + ", " + std::to_string(run.threads) +
               " threads)");

@@ -30,7 +30,8 @@ struct RunExecution {
   int threads = 1;
   bool quiet = false;
   InterruptFlag* interrupt = nullptr;
-  std::optional<TrainingCheckpoint> resume_from;  // resuming: continue from here
+  bool resuming = false;                          // runexp resume
+  std::optional<TrainingCheckpoint> resume_from;  // resuming: continue from here (none: from the start)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

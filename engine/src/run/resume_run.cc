@@ -52,6 +52,7 @@ int ResumeRun(const ResumeOptions& options) {
   execution.threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   execution.quiet = options.quiet;
   execution.interrupt = &interrupt;
+  execution.resuming = true;
   execution.resume_from = std::move(checkpoint).value();
   execution.started = started;
   return ExecuteRun(std::move(execution));
