@@ -11,6 +11,11 @@ namespace {
 constexpr std::size_t kAlignment = 64;
 
 int64_t ElementCount(const Shape& shape) {
+  // A zero dimension empties the tensor whatever the others are, and their
+  // product may not fit (an IDX header may say (4294967295, ..., 0)).
+  for (int64_t d : shape) {
+    if (d == 0) return 0;
+  }
   int64_t count = 1;
   for (int64_t d : shape) count *= d;
   return count;
