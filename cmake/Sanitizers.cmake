@@ -1,0 +1,25 @@
+# RUNEXP_SANITIZE: build everything (engine, plugins, CLI, tests) with the
+# given GCC/Clang sanitizers, compiled and linked, e.g.
+#
+#   cmake -B build-asan -G Ninja -DRUNEXP_SANITIZE=address,undefined
+#
+# (scripts/test-sanitizers.sh configures build-asan that way and runs the tests
+# under it). Undefined behaviour is fatal (-fno-sanitize-recover), so a finding
+# fails its test instead of scrolling past. Empty (the default): no sanitizers.
+#
+# Included by the top-level CMakeLists.txt before any target is defined.
+set(RUNEXP_SANITIZE "" CACHE STRING
+  "Comma-separated sanitizers to build with (address,undefined or thread); empty for none")
+
+if(RUNEXP_SANITIZE)
+  if(RUNEXP_SANITIZE MATCHES "thread" AND RUNEXP_SANITIZE MATCHES "address")
+    message(FATAL_ERROR "RUNEXP_SANITIZE: thread cannot be combined with address")
+  endif()
+  set(RUNEXP_SANITIZER_FLAGS "-fsanitize=${RUNEXP_SANITIZE}" -fno-omit-frame-pointer)
+  if(RUNEXP_SANITIZE MATCHES "undefined")
+    list(APPEND RUNEXP_SANITIZER_FLAGS -fno-sanitize-recover=undefined)
+  endif()
+  add_compile_options(${RUNEXP_SANITIZER_FLAGS})
+  add_link_options(${RUNEXP_SANITIZER_FLAGS})
+  message(STATUS "runexp: building with ${RUNEXP_SANITIZER_FLAGS}")
+endif()
