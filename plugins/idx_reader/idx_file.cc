@@ -10,6 +10,7 @@
 #include "idx_format.h"
 #include "idx_gzip.h"
 #include "idx_io.h"
+#include "runexp/fault_point.h"
 
 namespace runexp::idx {
 
@@ -52,6 +53,9 @@ Result<Tensor> ReadIdxFile(const std::string& path, const ReadOptions& options) 
   uint64_t file_size = 0;
   Result<UniqueFd> fd = OpenExistingFile(path, file_size);
   if (!fd.ok()) return fd.status();
+  if (int error = FaultPoint("idx.read")) {
+    return Status::IOError(path + ": read failed at byte 0: " + internal::ErrnoText(error));
+  }
   if (file_size == 0) {
     return Status::Corruption(path +
                               ": empty file (0 bytes): an IDX file starts with a 4-byte magic");

@@ -4,11 +4,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
 #include "mlp_trainer_params.h"
 #include "trainer_checkpoint.h"
+#include "runexp/fault_point.h"
 #include "runexp/model_snapshot.h"
 #include "runexp/nn/trainer.h"
 #include "runexp/plugin.h"
@@ -23,6 +25,9 @@ nn::StepObserver StepObserver(StageContext& ctx, int64_t epoch, int64_t epochs) 
   auto last_drawn = std::make_shared<std::chrono::steady_clock::time_point>();
   return [&ctx, epoch, epochs, last_drawn](int64_t step, int64_t steps, const nn::BatchStats& so_far) {
     std::string where = "epoch " + std::to_string(epoch) + ", step " + std::to_string(step);
+    if (int error = FaultPoint("train.step")) {
+      return Status::IOError("in " + where + ": " + std::strerror(error) + " (fault point train.step)");
+    }
     if (ctx.cancelled()) return Status::Cancelled("stopped in " + where);
     if (!std::isfinite(so_far.loss_sum)) {
       return Status::InvalidArgument("the training loss became " + std::to_string(so_far.loss_sum) +

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "runexp/fault_point.h"
+
 namespace runexp {
 namespace {
 
@@ -62,6 +64,8 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view b
   TemporaryFile temporary(folder / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid())));
   if (Status status = temporary.Open(); !status.ok()) return status;
   if (Status status = WriteAll(temporary.fd(), bytes, path); !status.ok()) return status;
+  // Bytes written, not yet durable nor visible under the final name.
+  if (int error = FaultPoint("checkpoint.after_temp_write")) return Errno(path, "write", error);
   if (::fsync(temporary.fd()) != 0) return Errno(path, "flush to disk", errno);
   if (Status status = temporary.Close(); !status.ok()) return status;
   if (::rename(temporary.path().c_str(), path.c_str()) != 0) return Errno(path, "rename into place", errno);

@@ -133,9 +133,13 @@ int ExecuteRun(RunExecution run) {
     return kExitInterrupted;
   }
   if (!outcome.ok()) {
-    (void)db.FinishRun(run_id, store::RunStatus::kFailed, outcome.message());
+    Status recorded = db.FinishRun(run_id, store::RunStatus::kFailed, outcome.message());
     logger.Debug("failed: " + outcome.ToString());
     std::cerr << "runexp: run " << run_id << " failed: " << outcome.message() << "\n";
+    if (!recorded.ok()) {  // e.g. the disk holding results.db is full
+      std::cerr << "runexp: could not record the failure: " << recorded.message()
+                << "; the next runexp command will mark the run interrupted\n";
+    }
     return kExitRunFailed;
   }
   if (Status status = db.FinishRun(run_id, store::RunStatus::kCompleted); !status.ok()) {

@@ -1,6 +1,8 @@
 // RunStore: the life of a run row — begin, heartbeat, finish, delete.
+#include <cstring>
 #include <string>
 
+#include "runexp/fault_point.h"
 #include "runexp/sha256.h"
 #include "store/run_id.h"
 #include "store/run_rows.h"
@@ -140,6 +142,9 @@ Status RunStore::FinishRun(const std::string& run_id, RunStatus final_status,
   update->Bind(4, run_id).Bind(5, self_.host).Bind(6, self_.pid).Bind(7, self_.start_ticks);
   if (Status ok = update->Run("recording the end of run " + run_id); !ok.ok()) return ok;
   if (db_.Changes() == 0) return NotLive(db_, run_id, "finish");
+  if (int error = FaultPoint("db.finish_run")) {
+    return Status::IOError(path_ + ": recording the end of run " + run_id + ": " + std::strerror(error));
+  }
   return txn->Commit();
 }
 

@@ -1,7 +1,9 @@
 // RunStore: what a run records as it goes — inputs, parameters, epochs,
 // metrics, checkpoints and tags. Each call is one write transaction.
+#include <cstring>
 #include <string>
 
+#include "runexp/fault_point.h"
 #include "store/run_rows.h"
 #include "store/run_store.h"
 #include "store/timestamps.h"
@@ -109,6 +111,10 @@ Status RunStore::RecordEpoch(const std::string& run_id, const EpochMetrics& e,
   if (!beat.ok()) return beat.status();
   beat->Bind(1, now).Bind(2, run_id);
   if (Status ok = beat->Run(doing); !ok.ok()) return ok;
+  // Inside the transaction, every row written, before the commit.
+  if (int error = FaultPoint("db.record_epoch")) {
+    return Status::IOError(path_ + ": " + doing + ": " + std::strerror(error));
+  }
   return txn->Commit();
 }
 
