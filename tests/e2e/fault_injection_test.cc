@@ -133,6 +133,28 @@ class FaultInjectionTest : public ::testing::Test {
 std::string* FaultInjectionTest::reference_dir_ = nullptr;
 std::string* FaultInjectionTest::reference_db_ = nullptr;
 
+// ---- The switch itself --------------------------------------------------------
+
+// `runexp inspect` reads one IDX file: the point idx.read is reached once.
+TEST(FaultPointSwitchTest, ActsOnlyOnTheNamedPointFromTheNthHitAndWarnsAboutUnknownNames) {
+  const std::string file = std::string(RUNEXP_SOURCE_DIR) + "/data/mnist/t10k-labels-idx1-ubyte";
+  const std::string inspect = Runexp("inspect " + ShellQuote(file));
+  EXPECT_EQ(RunCommand(inspect).exit_code, 0);
+  EXPECT_EQ(RunCommand("RUNEXP_FAULT=idx.read " + inspect).exit_code, kKilled);
+  EXPECT_EQ(RunCommand("RUNEXP_FAULT=idx.read:kill@2 " + inspect).exit_code, 0) << "only one hit";
+  EXPECT_EQ(RunCommand("RUNEXP_FAULT=train.step,db.record_epoch " + inspect).exit_code, 0) << "other points";
+
+  auto failed = RunCommand("RUNEXP_FAULT=idx.read:eio " + inspect);
+  EXPECT_EQ(failed.exit_code, 2);
+  EXPECT_TRUE(Contains(failed.err, file + ": read failed at byte 0: Input/output error")) << failed.err;
+
+  auto misspelt = RunCommand("RUNEXP_FAULT=idx.raed,idx.read:explode,idx.read@0 " + inspect);
+  EXPECT_EQ(misspelt.exit_code, 0) << misspelt.err;
+  for (const char* spec : {"'idx.raed'", "'idx.read:explode'", "'idx.read@0'"}) {
+    EXPECT_TRUE(Contains(misspelt.err, std::string("RUNEXP_FAULT: ignoring ") + spec)) << misspelt.err;
+  }
+}
+
 // ---- Killed at a named point ------------------------------------------------
 
 TEST_F(FaultInjectionTest, KilledWhileLoadingData) {
@@ -248,11 +270,17 @@ TEST_F(FaultInjectionTest, RealTinyTmpfsFailsTheRunWithTheReason) {
   auto result = RunCommand("unshare -m sh -c " + ShellQuote(inner));
   if (result.exit_code == 77) GTEST_SKIP() << "mounting a tmpfs is not permitted here: " << result.err;
   EXPECT_EQ(result.exit_code, 1) << result.err;
-  EXPECT_TRUE(Contains(result.err, "No space left on device") || Contains(result.err, "disk is full")) << result.err;
+  // The very message the injected fault produces (see above).
+  EXPECT_TRUE(Contains(result.err, "saving the checkpoint of epoch 2: " + mount + "/")) << result.err;
+  EXPECT_TRUE(Contains(result.err, "/checkpoints/epoch-0002.pb: cannot write: No space left on device")) << result.err;
   db_ = copy + "/results.db";
   dir_ = copy;
   EXPECT_EQ(RunStatus(), "failed");
-  EXPECT_GE(Count("checkpoints"), 1);
+  EXPECT_TRUE(Contains(QueryValue(db_, "SELECT error FROM runs"), "No space left on device"));
+  EXPECT_EQ(QueryValue(db_, "SELECT group_concat(epoch) FROM checkpoints"), "1");
+  for (const auto& entry : fs::directory_iterator(CheckpointFolder())) {
+    EXPECT_EQ(entry.path().filename().string(), "epoch-0001.pb") << "the failed write left a file behind";
+  }
   ExpectNothingDamaged();
 }
 
@@ -291,9 +319,9 @@ TEST_F(FaultInjectionTest, LockedResultsDatabaseIsRefusedAfterTheBusyTimeoutBefo
   auto result = RunCommand(Runexp(ShellQuote(kExperiment) + kSmaller + " --results " + ShellQuote(db_)));
   sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(holder);
-  EXPECT_NE(result.exit_code, 0);
-  EXPECT_TRUE(Contains(result.err, db_)) << result.err;
-  EXPECT_TRUE(Contains(result.err, "locked")) << result.err;
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(Contains(result.err, db_ + ": checking that the database is writable: database is locked by another "
+                                         "process and stayed locked for the whole busy timeout")) << result.err;
   EXPECT_FALSE(Contains(result.out, "epoch 1/4")) << "training started: " << result.out;
   EXPECT_EQ(QueryRows(db_, "SELECT * FROM runs"), runs_before);
 }
