@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <stdexcept>
 
 #include "catalogue.h"
 #include "run_command.h"
@@ -37,46 +38,51 @@ std::map<std::string, std::string> Files(const std::string& dir) {
   return files;
 }
 
-class BadInputTest : public ::testing::TestWithParam<BadInput> {
- protected:
-  // Runs A and B, shared read-only by the cases that copy them: A failed in
-  // epoch 2 (an injected read error, docs/fault-points.md) after its first
-  // checkpoint; B completed its single epoch.
-  static void SetUpTestSuite() {
-    base_ = new Workspace();
-    base_->base_dir = testing::MakeTempDir("runexp-bad-inputs-base");
-    base_->vars = {{"runexp", RUNEXP_EXE}, {"data", kData}};
-    const std::string toml = base_->base_dir + "/experiment.toml";
+// Runs A and B, made on first use and shared read-only by the cases that
+// copy them: A failed in epoch 2 (an injected read error,
+// docs/fault-points.md) after its first checkpoint; B completed its single
+// epoch.
+class SharedRuns {
+ public:
+  ~SharedRuns() {
+    if (!vars_.empty()) fs::remove_all(vars_["base_dir"]);
+  }
+  void AddTo(Workspace& w) {
+    if (vars_.empty()) Make();
+    w.vars.insert(vars_.begin(), vars_.end());
+  }
+
+ private:
+  void Make() {
+    const std::string dir = testing::MakeTempDir("runexp-bad-inputs-base");
+    const std::string toml = dir + "/experiment.toml";
     std::ofstream(toml) << ExperimentToml(kData);
-    const std::string run = std::string(RUNEXP_EXE) + " " + toml + " -q --results " + base_->base_dir + "/results.db";
+    const std::string run = std::string(RUNEXP_EXE) + " " + toml + " -q --results " + dir + "/results.db";
     auto a = RunCommand("RUNEXP_FAULT=train.step:eio@10 " + run + " --set model.epochs=2");
-    ASSERT_EQ(a.exit_code, 1) << a.err;
     auto b = RunCommand(run);
-    ASSERT_EQ(b.exit_code, 0) << b.err;
     fs::remove(toml);
-    const std::string db = base_->base_dir + "/results.db";
-    base_->vars["run_a"] = QueryValue(db, "SELECT run_id FROM runs WHERE status = 'failed'");
-    base_->vars["checkpoint_a_path"] = QueryValue(db, "SELECT path FROM checkpoints JOIN runs USING (run_id) "
-                                                      "WHERE status = 'failed' AND epoch = 1");
-    base_->vars["checkpoint_b"] = base_->base_dir + "/" +
-        QueryValue(db, "SELECT path FROM checkpoints JOIN runs USING (run_id) WHERE status = 'completed'");
+    if (a.exit_code != 1 || b.exit_code != 0) throw std::runtime_error("making runs A and B: " + a.err + b.err);
+    const std::string db = dir + "/results.db";
+    vars_["base_dir"] = dir;
+    vars_["run_a"] = QueryValue(db, "SELECT run_id FROM runs WHERE status = 'failed'");
+    vars_["checkpoint_a_path"] = QueryValue(db, "SELECT path FROM checkpoints JOIN runs USING (run_id) "
+                                                "WHERE status = 'failed' AND epoch = 1");
+    vars_["checkpoint_b"] = dir + "/" + QueryValue(db, "SELECT path FROM checkpoints JOIN runs USING (run_id) "
+                                                       "WHERE status = 'completed'");
   }
-  static void TearDownTestSuite() {
-    fs::remove_all(base_->base_dir);
-    delete base_;
-  }
-  static Workspace* base_;
+  std::map<std::string, std::string> vars_;
 };
 
-Workspace* BadInputTest::base_ = nullptr;
+SharedRuns shared_runs;
+
+class BadInputTest : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadInputTest, Refuses) {
   const BadInput& input = GetParam();
-  ASSERT_NE(base_, nullptr);
-  ASSERT_FALSE(base_->vars["run_a"].empty()) << "the shared runs were not made";
-  Workspace w = *base_;
+  Workspace w;
   w.dir = testing::MakeTempDir("runexp-bad-input");
-  w.vars["dir"] = w.dir;
+  w.vars = {{"runexp", RUNEXP_EXE}, {"data", kData}, {"dir", w.dir}};
+  w.need_runs = [](Workspace& workspace) { shared_runs.AddTo(workspace); };
   input.make(w);
   const auto before = Files(w.dir);
 

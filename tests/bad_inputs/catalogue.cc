@@ -115,6 +115,7 @@ void WriteExperiment(Workspace& w) { WriteFile(w.dir + "/experiment.toml", Exper
 
 // The newest checkpoint of run B (completed, Dense(16)) copied to {dir}/checkpoint.pb.
 std::string CopyCheckpoint(Workspace& w) {
+  w.need_runs(w);
   const std::string to = w.dir + "/checkpoint.pb";
   fs::copy_file(w.vars.at("checkpoint_b"), to);
   return to;
@@ -124,7 +125,8 @@ std::string CopyCheckpoint(Workspace& w) {
 // folder — without the empty -wal and -shm files a reader of the shared copy
 // left behind, which the next writer would tidy away.
 void CopyBase(Workspace& w) {
-  fs::copy(w.base_dir, w.dir, fs::copy_options::recursive);
+  w.need_runs(w);
+  fs::copy(w.vars.at("base_dir"), w.dir, fs::copy_options::recursive);
   for (const char* suffix : {"-wal", "-shm"}) {
     const fs::path file = w.dir + "/results.db" + suffix;
     if (std::string(suffix) == "-wal" && fs::exists(file) && fs::file_size(file) != 0) {

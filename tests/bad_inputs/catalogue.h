@@ -25,8 +25,11 @@ enum class Writes {
 // Where a case is made and what its command may refer to.
 struct Workspace {
   std::string dir;        // the case's own empty folder
-  std::string base_dir;   // shared, read-only: results.db with run A (failed after epoch 1) and run B (completed)
   std::map<std::string, std::string> vars;  // {name} placeholders: set by the suite and by `make`
+  // Makes (once per process) the shared, read-only runs A (failed after
+  // epoch 1) and B (completed) and adds base_dir, run_a, checkpoint_a_path
+  // and checkpoint_b to vars. Only the cases that use them pay for them.
+  std::function<void(Workspace&)> need_runs;
 };
 
 struct BadInput {

@@ -54,24 +54,15 @@ std::string FinalWeights(const std::string& db) {
   return QueryValue(db, "SELECT weights_sha256 FROM checkpoints ORDER BY epoch DESC LIMIT 1");
 }
 
+// A run in a fresh folder; FaultResumeTest adds the reference run to compare with.
 class FaultInjectionTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    reference_dir_ = new std::string(MakeTempDir("runexp-fault-reference"));
-    reference_db_ = new std::string(*reference_dir_ + "/results.db");
-    auto result = RunCommand(Runexp(ShellQuote(kExperiment) + kSmaller + " -q --results " + ShellQuote(*reference_db_)));
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*reference_dir_);
-    delete reference_dir_;
-    delete reference_db_;
-  }
   void SetUp() override {
-    dir_ = MakeTempDir("runexp-fault");
+    root_ = MakeTempDir("runexp-fault");
+    dir_ = root_;
     db_ = dir_ + "/results.db";
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override { fs::remove_all(root_); }
 
   // The experiment with RUNEXP_FAULT=`fault` (none if empty).
   CommandResult Run(const std::string& fault, const std::string& extra = "") {
@@ -112,6 +103,27 @@ class FaultInjectionTest : public ::testing::Test {
     EXPECT_TRUE(Contains(QueryValue(db_, "SELECT error FROM runs"), "ended without finishing the run"));
   }
 
+  int Count(const std::string& table) { return std::stoi(QueryValue(db_, "SELECT count(*) FROM " + table)); }
+
+  std::string root_, dir_, db_;
+};
+
+// Faults after which `runexp resume` must finish the run exactly as the
+// reference, the same experiment never stopped, did.
+class FaultResumeTest : public FaultInjectionTest {
+ protected:
+  static void SetUpTestSuite() {
+    reference_dir_ = new std::string(MakeTempDir("runexp-fault-reference"));
+    reference_db_ = new std::string(*reference_dir_ + "/results.db");
+    auto result = RunCommand(Runexp(ShellQuote(kExperiment) + kSmaller + " -q --results " + ShellQuote(*reference_db_)));
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*reference_dir_);
+    delete reference_dir_;
+    delete reference_db_;
+  }
+
   void ResumeAndExpectSameAsReference() {
     auto resumed = RunCommand(Runexp("resume " + RunId() + " -q --results " + ShellQuote(db_)));
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err << resumed.out;
@@ -123,15 +135,12 @@ class FaultInjectionTest : public ::testing::Test {
     ExpectNothingDamaged();
   }
 
-  int Count(const std::string& table) { return std::stoi(QueryValue(db_, "SELECT count(*) FROM " + table)); }
-
   static std::string* reference_dir_;
   static std::string* reference_db_;
-  std::string dir_, db_;
 };
 
-std::string* FaultInjectionTest::reference_dir_ = nullptr;
-std::string* FaultInjectionTest::reference_db_ = nullptr;
+std::string* FaultResumeTest::reference_dir_ = nullptr;
+std::string* FaultResumeTest::reference_db_ = nullptr;
 
 // ---- The switch itself --------------------------------------------------------
 
@@ -157,7 +166,7 @@ TEST(FaultPointSwitchTest, ActsOnlyOnTheNamedPointFromTheNthHitAndWarnsAboutUnkn
 
 // ---- Killed at a named point ------------------------------------------------
 
-TEST_F(FaultInjectionTest, KilledWhileLoadingData) {
+TEST_F(FaultResumeTest, KilledWhileLoadingData) {
   // The third of the four IDX files (train images, train labels, test images, ...).
   ASSERT_EQ(Run("idx.read:kill@3").exit_code, kKilled);
   EXPECT_EQ(Count("epoch_metrics"), 0);
@@ -167,7 +176,7 @@ TEST_F(FaultInjectionTest, KilledWhileLoadingData) {
   ResumeAndExpectSameAsReference();
 }
 
-TEST_F(FaultInjectionTest, KilledMidEpoch) {
+TEST_F(FaultResumeTest, KilledMidEpoch) {
   ASSERT_EQ(Run("train.step:kill@200").exit_code, kKilled);  // step 82 of epoch 2
   EXPECT_EQ(Count("checkpoints"), 1);
   EXPECT_LE(Count("epoch_metrics"), 1);
@@ -176,7 +185,7 @@ TEST_F(FaultInjectionTest, KilledMidEpoch) {
   ResumeAndExpectSameAsReference();
 }
 
-TEST_F(FaultInjectionTest, KilledWhileWritingACheckpoint) {
+TEST_F(FaultResumeTest, KilledWhileWritingACheckpoint) {
   // Epoch 2's bytes are in the temporary file, not yet synced nor renamed.
   ASSERT_EQ(Run("checkpoint.after_temp_write@2").exit_code, kKilled);
   EXPECT_EQ(Count("checkpoints"), 1);
@@ -191,7 +200,7 @@ TEST_F(FaultInjectionTest, KilledWhileWritingACheckpoint) {
   ResumeAndExpectSameAsReference();
 }
 
-TEST_F(FaultInjectionTest, KilledWhileWritingTheDatabase) {
+TEST_F(FaultResumeTest, KilledWhileWritingTheDatabase) {
   // Inside the transaction that records epoch 2, every row written, before COMMIT.
   ASSERT_EQ(Run("db.record_epoch@2").exit_code, kKilled);
   EXPECT_EQ(QueryValue(db_, "SELECT group_concat(epoch) FROM epoch_metrics"), "1") << "epoch 2 rolled back whole";
@@ -200,7 +209,7 @@ TEST_F(FaultInjectionTest, KilledWhileWritingTheDatabase) {
   ResumeAndExpectSameAsReference();
 }
 
-TEST_F(FaultInjectionTest, RealSigkillRightAfterAnEpochLine) {
+TEST_F(FaultResumeTest, RealSigkillRightAfterAnEpochLine) {
   // Whatever the trainer, the checkpoint writer and the store are doing then.
   std::string out = ShellQuote(dir_ + "/out");
   std::string command = "( " + Runexp(ShellQuote(kExperiment) + kSmaller + " --results " + ShellQuote(db_)) +
@@ -215,7 +224,7 @@ TEST_F(FaultInjectionTest, RealSigkillRightAfterAnEpochLine) {
 
 // ---- A full disk ------------------------------------------------------------
 
-TEST_F(FaultInjectionTest, DiskFullWhileWritingACheckpointFailsTheRunAndKeepsEarlierOnes) {
+TEST_F(FaultResumeTest, DiskFullWhileWritingACheckpointFailsTheRunAndKeepsEarlierOnes) {
   auto result = Run("checkpoint.after_temp_write:enospc@3");
   EXPECT_EQ(result.exit_code, 1);
   const std::string file = CheckpointFolder() + "/epoch-0003.pb";
@@ -243,7 +252,7 @@ TEST_F(FaultInjectionTest, DiskFullWhileWritingTheDatabaseIsRecordedAsFailed) {
   ExpectNothingDamaged();
 }
 
-TEST_F(FaultInjectionTest, DiskFullThatAlsoRefusesTheFailureIsMarkedInterruptedByTheNextCommand) {
+TEST_F(FaultResumeTest, DiskFullThatAlsoRefusesTheFailureIsMarkedInterruptedByTheNextCommand) {
   auto result = Run("db.record_epoch:enospc@2,db.finish_run:enospc");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_TRUE(Contains(result.err, "No space left on device")) << result.err;
