@@ -139,6 +139,7 @@ PluginSpec MlpTrainerSpec() {
                    "The model after each epoch, with that epoch's training loss and accuracy", false}},
       .params = TrainerParamSpecs(),
       .create = [] { return std::make_unique<MlpTrainerStage>(); },
+      .check_params = CheckInitFrom,
   };
 }
 

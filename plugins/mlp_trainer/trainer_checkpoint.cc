@@ -86,4 +86,26 @@ Status WarmStartFrom(const std::filesystem::path& file, nn::Mlp* model) {
   return model->SetParameters(checkpoint->model->parameters());
 }
 
+std::optional<ParamProblem> CheckInitFrom(const ParamValue::Table& params) {
+  auto init_from = params.find("init_from");
+  if (init_from == params.end() || init_from->second.as_string().empty()) return std::nullopt;
+  const std::string file = init_from->second.as_string();
+  Result<TrainingCheckpoint> checkpoint = ReadCheckpointFile(file);
+  if (!checkpoint.ok()) return ParamProblem{"init_from", checkpoint.status().message()};
+  nn::MlpSpec configured;
+  configured.input_dim = checkpoint->model->input_dim();
+  for (const ParamValue& layer : params.at("layers").as_array()) {
+    Result<nn::Activation> activation = nn::ParseActivation(layer["activation"].as_string());
+    if (!activation.ok()) return std::nullopt;  // reported by the parameter's own check
+    configured.layers.push_back({layer["units"].as_integer(), *activation});
+  }
+  Result<nn::Loss> loss = nn::ParseLoss(params.at("loss").as_string());
+  if (!loss.ok()) return std::nullopt;
+  configured.loss = *loss;
+  if (Status status = CheckSameArchitecture(configured, checkpoint->model->spec(), file); !status.ok()) {
+    return ParamProblem{"init_from", status.message()};
+  }
+  return std::nullopt;
+}
+
 }  // namespace runexp

@@ -8,10 +8,12 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "runexp/checkpoint.h"
 #include "runexp/nn/trainer.h"
+#include "runexp/plugin_spec.h"
 
 namespace runexp {
 
@@ -35,5 +37,10 @@ Status RestoreTrainer(const TrainingCheckpoint& checkpoint, nn::Trainer* trainer
 // Replaces the model's weights with the checkpoint file's (same
 // architecture required).
 Status WarmStartFrom(const std::filesystem::path& file, nn::Mlp* model);
+
+// PluginSpec::check_params: an init_from checkpoint must be readable and
+// match the configured layers and loss — found by `runexp check`, before any
+// run is recorded. (The input width is the data's, checked when training starts.)
+std::optional<ParamProblem> CheckInitFrom(const ParamValue::Table& params);
 
 }  // namespace runexp

@@ -2,6 +2,9 @@
 // decode it without runexp, and every damaged or inconsistent file is
 // refused with the file and the problem named.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -165,6 +168,15 @@ TEST(CheckpointTest, InconsistentContentsAreNamed) {
        "hyperparameter epsilon is missing"},
       {"stream", [](checkpoint::Checkpoint& m) { m.mutable_position()->mutable_streams(0)->set_state("short"); },
        "random stream \"shuffle\""},
+      // Claims a 2^31-1 x 2^31-1 layer with 12 values: refused before
+      // anything of that size is allocated (this aborted with bad_alloc once).
+      {"huge", [](checkpoint::Checkpoint& m) {
+         m.mutable_model()->mutable_layers(0)->set_input_units(2147483647);
+         m.mutable_model()->mutable_layers(0)->set_units(2147483647);
+         m.mutable_model()->mutable_layers(1)->set_input_units(2147483647);
+         m.mutable_model()->mutable_layers(0)->mutable_weights()->set_shape(0, 2147483647);
+         m.mutable_model()->mutable_layers(0)->mutable_weights()->set_shape(1, 2147483647);
+       }, "layer 0 weights holds 12 values, its shape (2147483647, 2147483647) needs 4611686014132420609"},
   };
   for (const Case& c : cases) {
     Result<TrainingCheckpoint> parsed = ParseBroken(c.breaks);
@@ -199,14 +211,30 @@ TEST(AtomicFileTest, WritesTheWholeFileAndLeavesNoTemporary) {
 TEST(AtomicFileTest, AFailedWriteLeavesTheOldFileAndNoTemporary) {
   fs::path dir = TempDir();
   ASSERT_TRUE(WriteFileAtomically(dir / "a.pb", "old").ok());
-  // Renaming over a directory fails after the temporary was fully written.
-  fs::create_directories(dir / "b.pb" / "occupied");
-  Status status = WriteFileAtomically(dir / "b.pb", "new");
+  // A file-size limit makes write() fail part-way (EFBIG), as a full disk would.
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  ::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = saved;
+  small.rlim_cur = 16;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  Status status = WriteFileAtomically(dir / "a.pb", std::string(4096, 'n'));
+  ::setrlimit(RLIMIT_FSIZE, &saved);
   EXPECT_EQ(status.code(), StatusCode::kIOError);
-  EXPECT_NE(status.message().find("b.pb"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("a.pb: cannot write"), std::string::npos) << status.message();
   EXPECT_EQ(ReadAll(dir / "a.pb"), "old");
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 2);  // a.pb, b.pb/
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1) << "the temporary is gone";
   EXPECT_EQ(WriteFileAtomically(dir / "missing" / "c.pb", "x").code(), StatusCode::kIOError);
+  fs::remove_all(dir);
+}
+
+TEST(AtomicFileTest, ALeftoverTemporaryOfAKilledWriterIsNeitherReusedNorRemoved) {
+  fs::path dir = TempDir();
+  // What a writer killed between its write and its rename leaves behind.
+  std::ofstream(dir / (".a.pb.tmp-" + std::to_string(::getpid()))) << "half";
+  ASSERT_TRUE(WriteFileAtomically(dir / "a.pb", "complete").ok());
+  EXPECT_EQ(ReadAll(dir / "a.pb"), "complete");
+  EXPECT_EQ(ReadAll(dir / (".a.pb.tmp-" + std::to_string(::getpid()))), "half");
   fs::remove_all(dir);
 }
 

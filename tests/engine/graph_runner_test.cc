@@ -100,10 +100,10 @@ class AddStage : public Stage {
 PortSpec Stream(std::string name) { return {std::move(name), "int", PortKind::kStream, "", false}; }
 PortSpec Value(std::string name) { return {std::move(name), "int", PortKind::kValue, "", false}; }
 
-const PluginSpec kCounter{"counter", "", {}, {Stream("out"), Value("sum")}, {}, [] { return std::make_unique<CounterStage>(); }};
-const PluginSpec kScale{"scale", "", {Stream("in")}, {Stream("out")}, {}, [] { return std::make_unique<ScaleStage>(); }};
-const PluginSpec kRecorder{"recorder", "", {Stream("in")}, {}, {}, [] { return std::make_unique<RecorderStage>(); }};
-const PluginSpec kAdd{"add", "", {Value("a"), Value("b")}, {}, {}, [] { return std::make_unique<AddStage>(); }};
+const PluginSpec kCounter{"counter", "", {}, {Stream("out"), Value("sum")}, {}, [] { return std::make_unique<CounterStage>(); }, {}};
+const PluginSpec kScale{"scale", "", {Stream("in")}, {Stream("out")}, {}, [] { return std::make_unique<ScaleStage>(); }, {}};
+const PluginSpec kRecorder{"recorder", "", {Stream("in")}, {}, {}, [] { return std::make_unique<RecorderStage>(); }, {}};
+const PluginSpec kAdd{"add", "", {Value("a"), Value("b")}, {}, {}, [] { return std::make_unique<AddStage>(); }, {}};
 
 PlannedStage Counter(std::string id, int64_t count, bool wait = false) {
   return {std::move(id), &kCounter, {{"count", count}, {"wait_for_consumer", wait}}, {}};

@@ -88,6 +88,13 @@ struct PortSpec {
   bool optional = false;  // inputs only: may be left unconnected
 };
 
+// A problem found by PluginSpec::check_params: the parameter to blame (its
+// value's position is reported) and what is wrong.
+struct ParamProblem {
+  std::string param;
+  std::string message;
+};
+
 struct PluginSpec {
   std::string name;         // what an experiment file writes as `plugin = "…"`
   std::string description;  // one line
@@ -95,6 +102,12 @@ struct PluginSpec {
   std::vector<PortSpec> outputs;
   std::vector<ParamSpec> params;
   std::function<std::unique_ptr<Stage>()> create;
+  // Optional: checks the declarations cannot express — several parameters
+  // together, or a file a parameter names (a warm-start checkpoint against
+  // the configured layers). Run by `runexp check` and before every run, once
+  // each parameter is valid on its own; effective parameters as the stage
+  // will see them.
+  std::function<std::optional<ParamProblem>(const ParamValue::Table& params)> check_params;
 };
 
 }  // namespace runexp

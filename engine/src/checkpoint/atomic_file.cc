@@ -1,6 +1,7 @@
 #include "checkpoint/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,17 +17,30 @@ Status Errno(const std::filesystem::path& path, const std::string& action, int e
   return Status::IOError(path.string() + ": cannot " + action + ": " + std::strerror(error));
 }
 
-// Closes the descriptor and removes the temporary unless released.
+// A uniquely named temporary beside the final file (mkstemp: a leftover of
+// a killed writer, or another thread's temporary, is never reused or
+// removed). Closes the descriptor and removes the file it created unless
+// released.
 class TemporaryFile {
  public:
-  explicit TemporaryFile(std::filesystem::path path) : path_(std::move(path)) {}
+  explicit TemporaryFile(const std::filesystem::path& final_path) {
+    std::string name = final_path.filename().string();
+    name.insert(name.begin(), '.');
+    name += ".tmp-XXXXXX";
+    path_ = final_path.parent_path() / name;
+  }
   ~TemporaryFile() {
     if (fd_ >= 0) ::close(fd_);
-    if (!released_) ::unlink(path_.c_str());
+    if (created_ && !released_) ::unlink(path_.c_str());
   }
   Status Open() {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    return fd_ < 0 ? Errno(path_, "create", errno) : Status::OK();
+    std::string name = path_.string();
+    fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd_ < 0) return Errno(path_.parent_path(), "create a temporary file in", errno);
+    path_ = name;
+    created_ = true;
+    // mkstemp creates 0600; a checkpoint is as readable as any other output.
+    return ::fchmod(fd_, 0644) != 0 ? Errno(path_, "set permissions of", errno) : Status::OK();
   }
   int fd() const { return fd_; }
   Status Close() {
@@ -40,6 +54,7 @@ class TemporaryFile {
  private:
   std::filesystem::path path_;
   int fd_ = -1;
+  bool created_ = false;
   bool released_ = false;
 };
 
@@ -58,10 +73,10 @@ Status WriteAll(int fd, std::string_view bytes, const std::filesystem::path& pat
 }  // namespace
 
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
-  const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
-  // Hidden, and unique per process: a reader listing the folder never takes
-  // it for a checkpoint, and two processes never share one.
-  TemporaryFile temporary(folder / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid())));
+  const std::filesystem::path final_path = path.has_parent_path() ? path : std::filesystem::path(".") / path;
+  const std::filesystem::path folder = final_path.parent_path();
+  // Hidden: a reader listing the folder never takes it for a checkpoint.
+  TemporaryFile temporary(final_path);
   if (Status status = temporary.Open(); !status.ok()) return status;
   if (Status status = WriteAll(temporary.fd(), bytes, path); !status.ok()) return status;
   // Bytes written, not yet durable nor visible under the final name.

@@ -4,8 +4,9 @@
 // the folder itself is synced so the rename survives a power cut. On any
 // error the temporary is removed and the final name is untouched.
 //
-// Thread-safety: safe for different paths; concurrent writers of one path
-// each leave a complete file (the last rename wins).
+// Thread-safety: safe from any thread; concurrent writers of one path each
+// write their own temporary, and the file holds one complete version (the
+// last rename wins).
 #pragma once
 
 #include <filesystem>

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <string>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -77,9 +78,11 @@ class Decoder {
       spec.layers.push_back({static_cast<int64_t>(layer.units()), *activation});
       fan_in = layer.units();
     }
+    // The sizes are bounded (ValidateSpec), and every tensor is checked
+    // against the values the file really holds before anything is
+    // allocated: a file that claims a huge layer but carries few values is
+    // refused without allocating what it claims.
     if (Status status = nn::ValidateSpec(spec); !status.ok()) return Error("model: " + status.message());
-    Result<nn::Mlp> model = nn::Mlp::Create(spec);
-    if (!model.ok()) return Error("model: " + model.status().message());
     std::vector<Tensor> parameters;
     for (int i = 0; i < in.layers_size(); ++i) {
       const pb::DenseLayer& layer = in.layers(i);
@@ -92,6 +95,8 @@ class Decoder {
       parameters.push_back(std::move(weights).value());
       parameters.push_back(std::move(bias).value());
     }
+    Result<nn::Mlp> model = nn::Mlp::Create(spec);
+    if (!model.ok()) return Error("model: " + model.status().message());
     if (Status status = model->SetParameters(std::move(parameters)); !status.ok()) {
       return Error(status.message());
     }
@@ -318,6 +323,10 @@ Result<TrainingCheckpoint> ParseCheckpoint(std::string_view bytes, std::string_v
   SilenceProtobufLog();
   pb::Checkpoint message;
   if (bytes.empty()) return Status::Corruption(std::string(file) + ": empty file, not a checkpoint");
+  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return Status::Corruption(std::string(file) + ": " + std::to_string(bytes.size()) +
+                              " bytes, larger than any checkpoint can be (2 GiB)");
+  }
   // ParseFromArray fails on truncation and malformed wire data; it never
   // allocates beyond what the bytes themselves hold.
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {

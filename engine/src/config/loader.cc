@@ -106,8 +106,17 @@ std::optional<StageDraft> ReadStage(const Entry& entry, const PluginCatalog& cat
                                          spec.name + "', which the DSL reserves; it cannot be set");
     }
   }
+  const std::size_t errors_before = errors.size();
   params = ValidateStageParams(entry.value, draft.spec->params,
                                ParamContext{entry.key, draft.plugin, dir}, errors);
+  if (draft.spec->check_params && errors.size() == errors_before) {
+    if (std::optional<ParamProblem> problem = draft.spec->check_params(params)) {
+      const Entry* blamed = entry.value.Find(problem->param);
+      errors.Add(blamed ? blamed->value.origin : entry.value.origin,
+                 "stage '" + entry.key + "' (" + draft.plugin + "): parameter '" + problem->param + "': " +
+                     problem->message);
+    }
+  }
   return draft;
 }
 
