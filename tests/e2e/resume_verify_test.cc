@@ -120,6 +120,29 @@ TEST_F(ResumeVerifyTest, ResumeAfterSigkillMidEpochEndsBitIdentical) {
   ExpectSameAsReference();
 }
 
+// With one batch per epoch the trainer runs far ahead of the evaluator, which
+// scores every snapshot on the 10,000 test images: Ctrl-C then leaves
+// checkpoints of epochs nobody recorded. Resuming from the newest would skip
+// epochs; resume picks the one after the last recorded epoch instead.
+TEST_F(ResumeVerifyTest, ResumeWhenTheTrainerRanAheadOfTheEvaluatorSkipsNoEpoch) {
+  const std::string fast = " --set model.epochs=30 --set train_images.limit=128 --set train_labels.limit=128";
+  const std::string reference = dir_ + "/reference.db";
+  auto straight = RunCommand(Runexp(ShellQuote(kExperiment) + kSmaller + fast + " -q --results " + ShellQuote(reference)));
+  ASSERT_EQ(straight.exit_code, 0) << straight.err;
+
+  ASSERT_EQ(RunUntil("epoch 2/30 - ", "INT", fast), 130);
+  const int recorded = std::stoi(QueryValue(db_, "SELECT count(*) FROM epoch_metrics"));
+  const int saved = std::stoi(QueryValue(db_, "SELECT count(*) FROM checkpoints"));
+  ASSERT_LT(recorded, 30);
+  EXPECT_GE(saved, recorded + 2) << "the trainer did not run ahead: this test shows nothing";
+
+  auto resumed = RunCommand(Runexp("resume " + RunId() + " --results " + ShellQuote(db_)));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err << resumed.out;
+  EXPECT_EQ(EpochRows(db_), EpochRows(reference));
+  EXPECT_EQ(FinalWeights(db_), FinalWeights(reference));
+  EXPECT_EQ(QueryValue(db_, "SELECT count(*) FROM epoch_metrics"), "30");
+}
+
 TEST_F(ResumeVerifyTest, ARunWithoutCheckpointsResumesFromTheStart) {
   // checkpoint_every = 0: only the final model would have been saved.
   ASSERT_EQ(RunUntil("epoch 1/4 - ", "INT", " --set experiment.checkpoint_every=0"), 130);
@@ -137,6 +160,8 @@ TEST_F(ResumeVerifyTest, ADamagedCheckpointIsRefusedAndNothingChanges) {
   const std::string run_id = RunId();
   const auto rows_before = QueryRows(db_, "SELECT * FROM runs");
   const auto epochs_before = EpochRows(db_);
+  const auto checkpoints_before = QueryRows(db_, "SELECT * FROM checkpoints");
+  const auto metrics_before = QueryRows(db_, "SELECT * FROM metrics");
   const std::string newest = QueryValue(db_, "SELECT path FROM checkpoints ORDER BY epoch DESC LIMIT 1");
   const std::string file = dir_ + "/" + newest;
   fs::resize_file(file, fs::file_size(file) / 2);
@@ -147,6 +172,8 @@ TEST_F(ResumeVerifyTest, ADamagedCheckpointIsRefusedAndNothingChanges) {
   EXPECT_NE(refused.err.find("damaged or replaced"), std::string::npos) << refused.err;
   EXPECT_EQ(QueryRows(db_, "SELECT * FROM runs"), rows_before);
   EXPECT_EQ(EpochRows(db_), epochs_before);
+  EXPECT_EQ(QueryRows(db_, "SELECT * FROM checkpoints"), checkpoints_before);
+  EXPECT_EQ(QueryRows(db_, "SELECT * FROM metrics"), metrics_before);
 
   // Another run's checkpoint in its place is refused just the same.
   const std::string other = QueryValue(*reference_db_, "SELECT path FROM checkpoints WHERE epoch = 2");
@@ -170,15 +197,18 @@ TEST_F(ResumeVerifyTest, KeepCheckpointsPrunesOldFilesAndSaysSo) {
 }
 
 TEST_F(ResumeVerifyTest, VerifyReproducesARunBitForBit) {
-  const std::string parent = QueryValue(*reference_db_, "SELECT run_id FROM runs WHERE parent_run_id IS NULL");
-  auto verified = RunCommand(Runexp("verify " + parent + " -q --results " + ShellQuote(*reference_db_)));
+  // On a copy: the shared reference stays one run for the other tests.
+  fs::copy(*reference_dir_, dir_ + "/copy", fs::copy_options::recursive);
+  const std::string db = dir_ + "/copy/results.db";
+  const std::string parent = QueryValue(db, "SELECT run_id FROM runs");
+  auto verified = RunCommand(Runexp("verify " + parent + " -q --results " + ShellQuote(db)));
   ASSERT_EQ(verified.exit_code, 0) << verified.err << verified.out;
   EXPECT_NE(verified.out.find("reproduced: 4 epochs"), std::string::npos) << verified.out;
-  EXPECT_EQ(QueryValue(*reference_db_, "SELECT count(*) FROM runs WHERE parent_run_id = '" + parent + "'"), "1");
-  EXPECT_EQ(QueryValue(*reference_db_, "SELECT t.value FROM tags t JOIN runs r USING (run_id) "
-                                       "WHERE r.parent_run_id = '" + parent + "' AND t.key = 'verify'"),
+  EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM runs WHERE parent_run_id = '" + parent + "'"), "1");
+  EXPECT_EQ(QueryValue(db, "SELECT t.value FROM tags t JOIN runs r USING (run_id) "
+                           "WHERE r.parent_run_id = '" + parent + "' AND t.key = 'verify'"),
             "reproduced");
-  EXPECT_EQ(QueryValue(*reference_db_, "SELECT resume_count FROM runs WHERE parent_run_id = '" + parent + "'"), "0");
+  EXPECT_EQ(QueryValue(db, "SELECT resume_count FROM runs WHERE parent_run_id = '" + parent + "'"), "0");
 }
 
 TEST_F(ResumeVerifyTest, VerifyRefusesWhenAnInputFileChanged) {

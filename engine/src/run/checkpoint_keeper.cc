@@ -1,11 +1,13 @@
 #include "run/checkpoint_keeper.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <system_error>
 
 #include "checkpoint/atomic_file.h"
 #include "checkpoint/checkpoint_codec.h"
 #include "runexp/build_info.h"
+#include "run/stored_run.h"
 #include "runexp/sha256.h"
 #include "store/timestamps.h"
 
@@ -114,12 +116,16 @@ Status CheckpointKeeper::Prune() {
   if (config_.keep_checkpoints <= 0) return Status::OK();
   Result<store::RunDetails> details = db_.GetRun(run_id_);
   if (!details.ok()) return details.status();
+  // Never the checkpoint a resume would need now, nor any newer one: while
+  // the evaluator lags behind the trainer, that is older than the newest N.
+  const store::CheckpointRecord* needed = ResumePoint(*details);
   std::vector<const store::CheckpointRecord*> kept;
   for (const store::CheckpointRecord& c : details->checkpoints) {
     if (!c.pruned) kept.push_back(&c);
   }
   std::sort(kept.begin(), kept.end(), [](auto* a, auto* b) { return a->epoch > b->epoch; });
   for (std::size_t i = static_cast<std::size_t>(config_.keep_checkpoints); i < kept.size(); ++i) {
+    if (needed != nullptr && kept[i]->epoch >= needed->epoch) continue;
     std::error_code error;
     fs::remove(results_dir_ / kept[i]->path, error);
     if (error) return Status::IOError((results_dir_ / kept[i]->path).string() + ": cannot delete: " + error.message());

@@ -1,9 +1,9 @@
 // CheckpointKeeper: the run's side of CheckpointSink. It writes each
 // checkpoint to RUN_DIR/checkpoints/epoch-NNNN.pb atomically, records it in
 // results.db (path relative to the results folder, file and weight hashes),
-// then applies keep_checkpoints: older files are deleted and their rows
-// marked pruned — in that order, so a crash in between leaves a row that
-// still points at a file, never a missing newest checkpoint.
+// then applies keep_checkpoints (Prune): older files are deleted and their
+// rows marked pruned — in that order, so a crash in between leaves a row
+// that still points at a file, never a missing newest checkpoint.
 //
 // One stage per run may save; a second one is refused with both names.
 // When resuming, the validated checkpoint to continue from is handed to the
@@ -38,10 +38,15 @@ class CheckpointKeeper {
 
   CheckpointSink& ForStage(const std::string& stage_id);
 
+  // Applies keep_checkpoints: beyond the newest N, deletes the files and
+  // marks the rows pruned — never the checkpoint a resume would start from
+  // (stored_run.h ResumePoint) or a newer one. Done after every save, and
+  // once more when the run has finished and every epoch is recorded.
+  Status Prune();
+
  private:
   class StageSink;
   Status Save(const std::string& stage_id, const TrainingCheckpoint& checkpoint);
-  Status Prune();
   Result<std::vector<CheckpointInput>> Inputs();
 
   store::RunStore& db_;

@@ -2,6 +2,7 @@
 
 #include <oneapi/tbb/global_control.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "graph/graph_runner.h"
 #include "run/checkpoint_keeper.h"
 #include "run/run_logger.h"
+#include "run/stored_run.h"
 #include "run/store_metrics_sink.h"
 #include "runexp/sha256.h"
 
@@ -54,6 +56,18 @@ std::string FormatSeconds(double seconds) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.1f s", seconds);
   return buffer;
+}
+
+Status CheckEpochsComplete(store::RunStore& db, const std::string& run_id) {
+  Result<std::vector<store::EpochMetrics>> epochs = db.ListEpochs(run_id);
+  if (!epochs.ok()) return epochs.status();
+  const int64_t contiguous = LastContiguousEpoch(*epochs);
+  const auto numbered = std::count_if(epochs->begin(), epochs->end(), [](const auto& e) { return e.epoch >= 1; });
+  if (contiguous != numbered) {
+    return Status::Internal("epoch " + std::to_string(contiguous + 1) +
+                            " was never recorded although later ones were (a bug: please report it)");
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -141,6 +155,14 @@ int ExecuteRun(RunExecution run) {
                 << "; the next runexp command will mark the run interrupted\n";
     }
     return kExitRunFailed;
+  }
+  // Every epoch 1..N must be on record before the run may say completed.
+  if (Status status = CheckEpochsComplete(db, run_id); !status.ok()) {
+    (void)db.FinishRun(run_id, store::RunStatus::kFailed, status.message());
+    return FailWith(kExitRunFailed, "run " + run_id + " failed: " + status.message());
+  }
+  if (Status status = checkpoints.Prune(); !status.ok()) {
+    logger.Info("warning: pruning old checkpoints: " + status.ToString());
   }
   if (Status status = db.FinishRun(run_id, store::RunStatus::kCompleted); !status.ok()) {
     return FailWith(kExitRunFailed, status.ToString());

@@ -1,5 +1,7 @@
 #include "run/stored_run.h"
 
+#include <algorithm>
+
 #include "config/loader.h"
 #include "runexp/sha256.h"
 
@@ -45,12 +47,37 @@ Status CheckRecordedInputs(const store::RunDetails& run) {
   return Status::OK();
 }
 
+int64_t LastContiguousEpoch(const std::vector<store::EpochMetrics>& epochs) {
+  std::vector<int64_t> recorded;
+  for (const store::EpochMetrics& e : epochs) {
+    if (e.epoch >= 1) recorded.push_back(e.epoch);
+  }
+  std::sort(recorded.begin(), recorded.end());
+  int64_t last = 0;
+  for (int64_t epoch : recorded) {
+    if (epoch != last + 1) break;
+    last = epoch;
+  }
+  return last;
+}
+
+const store::CheckpointRecord* ResumePoint(const store::RunDetails& run) {
+  // The trainer may run ahead of the stages that score its snapshots, so a
+  // run can hold checkpoints of epochs nobody recorded. Resuming from one of
+  // those would skip the epochs in between: take the newest checkpoint at
+  // most one past the last epoch recorded without a gap (that epoch itself
+  // is reported again when resuming).
+  const int64_t limit = LastContiguousEpoch(run.epochs) + 1;
+  const store::CheckpointRecord* point = nullptr;
+  for (const store::CheckpointRecord& c : run.checkpoints) {
+    if (!c.pruned && c.epoch <= limit && (point == nullptr || c.epoch > point->epoch)) point = &c;
+  }
+  return point;
+}
+
 Result<std::optional<TrainingCheckpoint>> LoadLatestCheckpoint(const store::RunDetails& run,
                                                               const fs::path& results_dir) {
-  const store::CheckpointRecord* latest = nullptr;
-  for (const store::CheckpointRecord& c : run.checkpoints) {
-    if (!c.pruned && (latest == nullptr || c.epoch > latest->epoch)) latest = &c;
-  }
+  const store::CheckpointRecord* latest = ResumePoint(run);
   if (latest == nullptr) return std::optional<TrainingCheckpoint>();
   const fs::path file = results_dir / latest->path;
   const std::string name = file.string();

@@ -30,9 +30,18 @@ Result<config::ExperimentConfig> LoadStoredConfig(const store::RunRecord& run, c
 // naming the first that does not.
 Status CheckRecordedInputs(const store::RunDetails& run);
 
-// The newest checkpoint still on disk, checked against its row (file
+// The largest E such that epochs 1..E all have an epoch_metrics row.
+int64_t LastContiguousEpoch(const std::vector<store::EpochMetrics>& epochs);
+
+// The checkpoint a resume continues from: the newest one not pruned whose
+// epoch is at most one past LastContiguousEpoch (the trainer may have run
+// ahead of the evaluator, and resuming past a gap would skip epochs);
+// nullptr when there is none (resume from the start).
+const store::CheckpointRecord* ResumePoint(const store::RunDetails& run);
+
+// ResumePoint's checkpoint, loaded and checked against its row (file
 // SHA-256, weights SHA-256) and against the run (run id, config hash);
-// nullopt when the run has none. Corruption naming the file otherwise.
+// nullopt when there is none. Corruption naming the file otherwise.
 Result<std::optional<TrainingCheckpoint>> LoadLatestCheckpoint(const store::RunDetails& run,
                                                               const std::filesystem::path& results_dir);
 
