@@ -24,6 +24,11 @@ class StoredRunTest : public ::testing::Test {
     details_.run.run_id = "run1";
     details_.run.config_sha256 = std::string(64, 'c');
     for (int epoch = 1; epoch <= 2; ++epoch) AddCheckpoint(epoch, "run1", details_.run.config_sha256);
+    for (int epoch = 1; epoch <= 2; ++epoch) {
+      store::EpochMetrics recorded;
+      recorded.epoch = epoch;
+      details_.epochs.push_back(recorded);
+    }
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -67,6 +72,17 @@ TEST_F(StoredRunTest, LoadsTheNewestCheckpointNotPruned) {
   EXPECT_EQ((*LoadLatestCheckpoint(details_, dir_))->epochs_completed, 1);
   details_.checkpoints.clear();
   EXPECT_FALSE(LoadLatestCheckpoint(details_, dir_)->has_value()) << "none: resume from the start";
+}
+
+TEST_F(StoredRunTest, NeverResumesPastAnEpochNobodyRecorded) {
+  // The trainer ran ahead: checkpoints 1-4, epochs 1-2 recorded (3 lost in
+  // the evaluator's queue). Resuming from 4 would skip 3; 3 is re-reported.
+  AddCheckpoint(3, "run1", details_.run.config_sha256);
+  AddCheckpoint(4, "run1", details_.run.config_sha256);
+  EXPECT_EQ(ResumePoint(details_)->epoch, 3);
+  details_.epochs.erase(details_.epochs.begin());  // a gap at epoch 1
+  EXPECT_EQ(LastContiguousEpoch(details_.epochs), 0);
+  EXPECT_EQ(ResumePoint(details_)->epoch, 1);
 }
 
 TEST_F(StoredRunTest, RefusesAFileThatIsNotTheOneRecorded) {

@@ -106,8 +106,9 @@ struct PluginSpec {
   // together, or a file a parameter names (a warm-start checkpoint against
   // the configured layers). Run by `runexp check` and before every run, once
   // each parameter is valid on its own; effective parameters as the stage
-  // will see them.
-  std::function<std::optional<ParamProblem>(const ParamValue::Table& params)> check_params;
+  // will see them. (Default-initialised so that existing designated
+  // initialisers that omit it compile warning-free.)
+  std::function<std::optional<ParamProblem>(const ParamValue::Table& params)> check_params = {};
 };
 
 }  // namespace runexp

@@ -247,8 +247,13 @@ std::vector<std::filesystem::path> PeekPluginDirs(const std::filesystem::path& f
                                                   const LoadOptions& options) {
   std::optional<std::string> text = ReadText(file);
   if (!text) return {};
+  return PeekPluginDirsInText(*text, file, options);
+}
+
+std::vector<std::filesystem::path> PeekPluginDirsInText(std::string_view text, const std::filesystem::path& file,
+                                                        const LoadOptions& options) {
   Location where = LocationOf(file);
-  ParsedDocument parsed = ParseDocument(*text, where.display);
+  ParsedDocument parsed = ParseDocument(text, where.display);
   if (parsed.error) return {};
   ErrorList ignored;
   PluginCatalog no_plugins;

@@ -60,5 +60,8 @@ Result<ExperimentConfig> LoadExperiment(const std::filesystem::path& file,
 // the full check. Problems are not reported here: the full check does that.
 std::vector<std::filesystem::path> PeekPluginDirs(const std::filesystem::path& file,
                                                   const LoadOptions& options = {});
+// The same for text given in memory (a run's recorded configuration).
+std::vector<std::filesystem::path> PeekPluginDirsInText(std::string_view text, const std::filesystem::path& file,
+                                                        const LoadOptions& options = {});
 
 }  // namespace runexp::config

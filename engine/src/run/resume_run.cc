@@ -31,7 +31,9 @@ int ResumeRun(const ResumeOptions& options) {
   }
 
   PluginCatalog catalog;
-  if (Status s = SetUpCatalog(catalog, options.plugin_dirs, std::nullopt); !s.ok()) {
+  std::vector<std::filesystem::path> plugin_dirs = options.plugin_dirs;
+  for (const std::filesystem::path& dir : StoredPluginDirs(run->run)) plugin_dirs.push_back(dir);
+  if (Status s = SetUpCatalog(catalog, plugin_dirs, std::nullopt); !s.ok()) {
     return FailWith(kExitUsage, s.ToString());
   }
   Result<config::ExperimentConfig> experiment = LoadStoredConfig(run->run, catalog);
@@ -39,6 +41,10 @@ int ResumeRun(const ResumeOptions& options) {
   if (Status s = CheckRecordedInputs(*run); !s.ok()) return FailWith(kExitUsage, "cannot resume: " + s.message());
   Result<std::optional<TrainingCheckpoint>> checkpoint = LoadLatestCheckpoint(*run, results_path.parent_path());
   if (!checkpoint.ok()) return FailWith(kExitUsage, "cannot resume run " + *run_id + ": " + checkpoint.status().message());
+  if (*checkpoint && experiment->FindStage((*checkpoint)->provenance.stage) == nullptr) {
+    return FailWith(kExitUsage, "cannot resume run " + *run_id + ": its checkpoint was saved by stage '" +
+                                    (*checkpoint)->provenance.stage + "', which its configuration does not have");
+  }
   if (Status s = db.CheckWritable(); !s.ok()) return FailWith(kExitUsage, s.ToString());
 
   const int64_t from_epoch = *checkpoint ? (*checkpoint)->epochs_completed : 0;

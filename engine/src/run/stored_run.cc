@@ -9,10 +9,22 @@ namespace runexp {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Every path in an effective configuration is absolute; the root folder
+// only gives errors a name to point at.
+fs::path PseudoFile(const store::RunRecord& run) {
+  return fs::path("/") / ("effective-config-of-run-" + run.run_id + ".toml");
+}
+
+}  // namespace
+
+std::vector<fs::path> StoredPluginDirs(const store::RunRecord& run) {
+  return config::PeekPluginDirsInText(run.config_toml, PseudoFile(run));
+}
+
 Result<config::ExperimentConfig> LoadStoredConfig(const store::RunRecord& run, const PluginCatalog& catalog) {
-  // Every path in an effective configuration is absolute; the root folder
-  // only gives errors a name to point at.
-  const fs::path pseudo_file = fs::path("/") / ("effective-config-of-run-" + run.run_id + ".toml");
+  const fs::path pseudo_file = PseudoFile(run);
   config::LoadOptions options;
   options.check_results_writable = false;
   config::CheckResult checked = config::CheckExperimentText(run.config_toml, pseudo_file, catalog, options);

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "config/experiment_config.h"
 #include "plugins/plugin_catalog.h"
@@ -19,6 +20,10 @@
 #include "store/records.h"
 
 namespace runexp {
+
+// The plugin folders the recorded configuration names (absolute), to load
+// into the catalog before LoadStoredConfig.
+std::vector<std::filesystem::path> StoredPluginDirs(const store::RunRecord& run);
 
 // The recorded effective configuration, validated against `catalog`.
 // NotSupported if it no longer hashes to the recorded config_sha256 (this

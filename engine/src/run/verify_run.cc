@@ -54,7 +54,9 @@ int VerifyRun(const VerifyOptions& options) {
   }
 
   PluginCatalog catalog;
-  if (Status s = SetUpCatalog(catalog, options.plugin_dirs, std::nullopt); !s.ok()) {
+  std::vector<std::filesystem::path> plugin_dirs = options.plugin_dirs;
+  for (const std::filesystem::path& dir : StoredPluginDirs(parent->run)) plugin_dirs.push_back(dir);
+  if (Status s = SetUpCatalog(catalog, plugin_dirs, std::nullopt); !s.ok()) {
     return FailWith(kExitUsage, s.ToString());
   }
   Result<config::ExperimentConfig> experiment = LoadStoredConfig(parent->run, catalog);
@@ -91,7 +93,9 @@ int VerifyRun(const VerifyOptions& options) {
   Result<RunFigures> again = Figures(db, *run_id);
   if (!again.ok()) return FailWith(kExitRunFailed, again.status().ToString());
   VerifyVerdict verdict = CompareForVerify(*recorded, *again);
-  (void)db.Tag(*run_id, "verify", verdict.reproduced ? "reproduced" : "differs");
+  if (Status s = db.Tag(*run_id, "verify", verdict.reproduced ? "reproduced" : "differs"); !s.ok()) {
+    std::cerr << "runexp: warning: could not tag run " << *run_id << ": " << s.message() << "\n";
+  }
   std::cout << verdict.summary << "\n";
   if (!verdict.environment_diff.empty()) {
     std::cout << "the recorded environments differ:\n";
