@@ -58,6 +58,20 @@ TEST(VerifyComparisonTest, MissingEpochsAndOtherWeightsAreNotReproduced) {
   EXPECT_FALSE(CompareForVerify(Figures({Epoch(1, 0.3)}), Figures({no_test})).reproduced);
 }
 
+TEST(VerifyComparisonTest, ComparesEveryFurtherMetricToo) {
+  RunFigures recorded = Figures({Epoch(1, 0.3)});
+  recorded.metrics.push_back({"model", "val_loss", 1, 469, 0.125});
+  RunFigures again = recorded;
+  EXPECT_TRUE(CompareForVerify(recorded, again).reproduced);
+  again.metrics[0].value = 0.25;
+  VerifyVerdict verdict = CompareForVerify(recorded, again);
+  EXPECT_FALSE(verdict.reproduced);
+  EXPECT_NE(verdict.summary.find("model/val_loss of epoch 1 is 0.25, recorded 0.125"), std::string::npos)
+      << verdict.summary;
+  again.metrics.clear();
+  EXPECT_FALSE(CompareForVerify(recorded, again).reproduced);
+}
+
 TEST(VerifyComparisonTest, ListsEnvironmentDifferencesFlagsAsSets) {
   RunFigures recorded = Figures({Epoch(1, 0.3)});
   RunFigures again = Figures({Epoch(1, 0.3)});

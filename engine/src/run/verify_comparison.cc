@@ -96,6 +96,26 @@ VerifyVerdict CompareForVerify(const RunFigures& recorded, const RunFigures& aga
       return verdict;
     }
   }
+  const std::size_t common_metrics = std::min(recorded.metrics.size(), again.metrics.size());
+  for (std::size_t i = 0; i < common_metrics; ++i) {
+    const store::MetricPoint& a = recorded.metrics[i];
+    const store::MetricPoint& b = again.metrics[i];
+    const std::string where = a.stage + "/" + a.name + (a.epoch ? " of epoch " + std::to_string(*a.epoch) : "");
+    if (a.stage != b.stage || a.name != b.name || a.epoch != b.epoch || a.step != b.step) {
+      verdict.summary = "not reproduced: the metrics recorded differ from " + where + " on (now " + b.stage + "/" +
+                        b.name + ")";
+      return verdict;
+    }
+    if (!SameBits(a.value, b.value)) {
+      verdict.summary = "not reproduced: " + where + " is " + Exact(b.value) + ", recorded " + Exact(a.value);
+      return verdict;
+    }
+  }
+  if (recorded.metrics.size() != again.metrics.size()) {
+    verdict.summary = "not reproduced: " + std::to_string(again.metrics.size()) + " metric values recorded now, " +
+                      std::to_string(recorded.metrics.size()) + " originally";
+    return verdict;
+  }
   if (recorded.epochs.size() != again.epochs.size()) {
     verdict.summary = "not reproduced: " + std::to_string(again.epochs.size()) + " epochs recorded now, " +
                       std::to_string(recorded.epochs.size()) + " originally";
@@ -109,7 +129,8 @@ VerifyVerdict CompareForVerify(const RunFigures& recorded, const RunFigures& aga
   }
   verdict.reproduced = true;
   verdict.summary = "reproduced: " + std::to_string(recorded.epochs.size()) +
-                    " epochs of train/test loss and accuracy and the final weights (SHA-256 " +
+                    " epochs of train/test loss and accuracy, " + std::to_string(recorded.metrics.size()) +
+                    " further metric values and the final weights (SHA-256 " +
                     recorded.final_weights_sha256.value_or("none").substr(0, 16) + "…) are bit-identical";
   return verdict;
 }

@@ -21,6 +21,9 @@ Result<RunFigures> Figures(store::RunStore& db, const std::string& run_id) {
   Result<store::RunDetails> details = db.GetRun(run_id);
   if (!details.ok()) return details.status();
   figures.epochs = details->epochs;
+  Result<std::vector<store::MetricPoint>> metrics = db.ListMetrics(run_id);
+  if (!metrics.ok()) return metrics.status();
+  figures.metrics = std::move(metrics).value();
   int64_t last = -1;
   for (const store::CheckpointRecord& c : details->checkpoints) {
     if (c.epoch > last) {
