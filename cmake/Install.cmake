@@ -49,6 +49,11 @@ install(EXPORT runexpTargets
 target_link_libraries(runexp_engine INTERFACE runexp_plugin_api)
 set_target_properties(runexp_engine PROPERTIES EXPORT_NAME engine)
 set_target_properties(runexp_testing PROPERTIES EXPORT_NAME testing)
+# A sanitizer build's static libraries need the sanitizer runtime wherever they
+# are linked (cmake/Sanitizers.cmake); a plugin MODULE links neither.
+if(RUNEXP_SANITIZER_FLAGS)
+  target_link_options(runexp_engine INTERFACE ${RUNEXP_SANITIZER_FLAGS})
+endif()
 install(TARGETS runexp_engine runexp_testing
         EXPORT runexpTestingTargets
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")

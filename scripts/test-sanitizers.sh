@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer (with
+# LeakSanitizer): configures build-asan/ (RUNEXP_SANITIZE=address,undefined,
+# cmake/Sanitizers.cmake), builds it and runs ctest there. .ci/run calls it
+# after scripts/test.sh.
+#
+# Sanitizer reports go to files (build-asan/sanitizer-logs/), not only to the
+# failing test's output: a test that expects runexp to fail would otherwise
+# pass on a crash of a child process. Any report fails this script, and it
+# prints them all at the end.
+#
+# Usage: test-sanitizers.sh [ctest arguments...]   e.g. -R Checkpoint
+# RUNEXP_ASAN_BUILD_DIR overrides the build folder.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${RUNEXP_ASAN_BUILD_DIR:-$ROOT/build-asan}
+SUPP=$ROOT/scripts/sanitizers
+
+# Packages and data (idempotent, about a second when nothing is missing).
+"$ROOT/scripts/install-packages.sh"
+"$ROOT/scripts/fetch-data.sh"
+
+# -O1 -g without NDEBUG: usable stack traces, assertions on, and the numerics
+# still fast enough (the GEMMs run in Debian's uninstrumented oneDNN anyway).
+# Werror: the sanitizer build must be free of warnings too. No benchmarks.
+if [ ! -f "$BUILD/build.ninja" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+    -DRUNEXP_SANITIZE=address,undefined -DRUNEXP_WERROR=ON -DRUNEXP_BUILD_BENCH=OFF
+fi
+cmake --build "$BUILD" -j "$(nproc)"
+
+LOGS=$BUILD/sanitizer-logs
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+# halt_on_error: the first report ends the process (UBSan: also through
+# -fno-sanitize-recover=undefined). The rest are extra checks that cost little.
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:detect_invalid_pointer_pairs=0:strict_string_checks=1:print_summary=1:log_path=$LOGS/asan"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1:suppressions=$SUPP/ubsan.supp:log_path=$LOGS/ubsan"
+export LSAN_OPTIONS="suppressions=$SUPP/lsan.supp:print_suppressions=0"
+
+status=0
+(cd "$BUILD" && ctest --output-on-failure -j "$(nproc)" "$@") || status=$?
+
+reports=$(find "$LOGS" -type f | sort)
+if [ -n "$reports" ]; then
+  for report in $reports; do
+    echo "=== sanitizer report $report"
+    cat "$report"
+  done
+  echo "test-sanitizers: $(echo "$reports" | wc -l) sanitizer report(s), see above" >&2
+  exit 1
+fi
+if [ "$status" -ne 0 ]; then
+  echo "test-sanitizers: ctest failed (exit $status)" >&2
+  exit "$status"
+fi
+echo "test-sanitizers: all tests passed under AddressSanitizer + UndefinedBehaviorSanitizer, no reports"
