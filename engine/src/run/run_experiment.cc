@@ -35,8 +35,6 @@ std::vector<store::Param> ToStoreParams(const std::vector<config::FlatParam>& fl
   return params;
 }
 
-int Fail(int code, const std::string& message) { return FailWith(code, message); }
-
 }  // namespace
 
 Status RecordRunSetup(store::RunStore& db, const std::string& run_id, const config::ExperimentConfig& experiment,
@@ -77,7 +75,7 @@ int RunExperiment(const RunOptions& options) {
   // 1-2. Plugins and validation: nothing is written unless both succeed.
   PluginCatalog catalog;
   if (Status status = SetUpCatalog(catalog, options.plugin_dirs, options.experiment_file); !status.ok()) {
-    return Fail(kExitUsage, status.ToString());
+    return FailWith(kExitUsage, status.ToString());
   }
   config::LoadOptions load_options;
   load_options.overrides = options.overrides;
@@ -93,7 +91,7 @@ int RunExperiment(const RunOptions& options) {
       options.results_path ? std::filesystem::absolute(*options.results_path) : experiment.results_path;
   if (options.results_path) {
     if (Status status = config::CheckResultsLocationWritable(results_path); !status.ok()) {
-      return Fail(kExitUsage, status.message());
+      return FailWith(kExitUsage, status.message());
     }
   }
 
@@ -101,13 +99,13 @@ int RunExperiment(const RunOptions& options) {
   std::error_code folder_error;
   std::filesystem::create_directories(results_path.parent_path(), folder_error);
   if (folder_error) {
-    return Fail(kExitUsage, results_path.parent_path().string() + ": cannot create folder: " +
+    return FailWith(kExitUsage, results_path.parent_path().string() + ": cannot create folder: " +
                                 folder_error.message());
   }
   Result<std::unique_ptr<store::RunStore>> opened = store::RunStore::Open(results_path.string());
-  if (!opened.ok()) return Fail(kExitUsage, opened.status().ToString());
+  if (!opened.ok()) return FailWith(kExitUsage, opened.status().ToString());
   store::RunStore& db = **opened;
-  if (Status status = db.CheckWritable(); !status.ok()) return Fail(kExitUsage, status.ToString());
+  if (Status status = db.CheckWritable(); !status.ok()) return FailWith(kExitUsage, status.ToString());
 
   int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   store::RunRecord record = NewRunRecord(experiment, threads);
@@ -116,11 +114,11 @@ int RunExperiment(const RunOptions& options) {
 
   // 4. The run's row; then its folder, log and graph (execute_run.h).
   Result<std::string> begun = db.BeginRun(record);
-  if (!begun.ok()) return Fail(kExitRunFailed, begun.status().ToString());
+  if (!begun.ok()) return FailWith(kExitRunFailed, begun.status().ToString());
   const std::string run_id = *begun;
   if (Status status = RecordRunSetup(db, run_id, experiment, catalog); !status.ok()) {
     (void)db.FinishRun(run_id, store::RunStatus::kFailed, status.ToString());
-    return Fail(kExitRunFailed, status.ToString());
+    return FailWith(kExitRunFailed, status.ToString());
   }
   RunExecution execution;
   execution.db = &db;
