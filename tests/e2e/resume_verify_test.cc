@@ -120,27 +120,24 @@ TEST_F(ResumeVerifyTest, ResumeAfterSigkillMidEpochEndsBitIdentical) {
   ExpectSameAsReference();
 }
 
-// With one batch per epoch the trainer runs far ahead of the evaluator, which
-// scores every snapshot on the 10,000 test images: Ctrl-C then leaves
-// checkpoints of epochs nobody recorded. Resuming from the newest would skip
-// epochs; resume picks the one after the last recorded epoch instead.
+// The trainer may run ahead of the evaluator (it only queues snapshots), so
+// Ctrl-C can leave checkpoints of epochs nobody recorded. That is made
+// certain here by removing the rows of the evaluator's last epochs, as if
+// their snapshots had still been queued: resuming from the newest checkpoint
+// would skip those epochs; resume must pick the one after the last recorded.
 TEST_F(ResumeVerifyTest, ResumeWhenTheTrainerRanAheadOfTheEvaluatorSkipsNoEpoch) {
-  const std::string fast = " --set model.epochs=30 --set train_images.limit=128 --set train_labels.limit=128";
-  const std::string reference = dir_ + "/reference.db";
-  auto straight = RunCommand(Runexp(ShellQuote(kExperiment) + kSmaller + fast + " -q --results " + ShellQuote(reference)));
-  ASSERT_EQ(straight.exit_code, 0) << straight.err;
-
-  ASSERT_EQ(RunUntil("epoch 2/30 - ", "INT", fast), 130);
-  const int recorded = std::stoi(QueryValue(db_, "SELECT count(*) FROM epoch_metrics"));
+  ASSERT_EQ(RunUntil("epoch 2/4 - ", "INT"), 130);
   const int saved = std::stoi(QueryValue(db_, "SELECT count(*) FROM checkpoints"));
-  ASSERT_LT(recorded, 30);
-  EXPECT_GE(saved, recorded + 2) << "the trainer did not run ahead: this test shows nothing";
+  ASSERT_GE(saved, 2);
+  ASSERT_EQ(RunCommand("sqlite3 " + ShellQuote(db_) + " 'DELETE FROM epoch_metrics WHERE epoch >= " +
+                       std::to_string(saved - 1) + "'").exit_code, 0);
+  ASSERT_EQ(QueryValue(db_, "SELECT count(*) FROM epoch_metrics"), std::to_string(saved - 2));
 
   auto resumed = RunCommand(Runexp("resume " + RunId() + " --results " + ShellQuote(db_)));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err << resumed.out;
-  EXPECT_EQ(EpochRows(db_), EpochRows(reference));
-  EXPECT_EQ(FinalWeights(db_), FinalWeights(reference));
-  EXPECT_EQ(QueryValue(db_, "SELECT count(*) FROM epoch_metrics"), "30");
+  EXPECT_NE(resumed.out.find("after epoch " + std::to_string(saved - 1)), std::string::npos) << resumed.out;
+  ExpectSameAsReference();
+  EXPECT_EQ(QueryValue(db_, "SELECT count(*) FROM epoch_metrics"), "4");
 }
 
 TEST_F(ResumeVerifyTest, ARunWithoutCheckpointsResumesFromTheStart) {

@@ -2,7 +2,6 @@
 
 #include <oneapi/tbb/info.h>
 
-#include "run/catalog_setup.h"
 #include "run/execute_run.h"
 #include "run/stored_run.h"
 #include "store/run_store.h"
@@ -14,13 +13,11 @@ int ResumeRun(const ResumeOptions& options) {
   InterruptFlag interrupt;  // first, before any thread exists (interrupt.h)
 
   const std::filesystem::path results_path = std::filesystem::absolute(options.results_path);
-  Result<std::unique_ptr<store::RunStore>> opened = store::RunStore::Open(results_path.string());
-  if (!opened.ok()) return FailWith(kExitUsage, opened.status().ToString());
-  store::RunStore& db = **opened;
-  Result<std::string> run_id = db.ResolveRunId(options.run);
-  if (!run_id.ok()) return FailWith(kExitUsage, run_id.status().message());
-  Result<store::RunDetails> run = db.GetRun(*run_id);
-  if (!run.ok()) return FailWith(kExitUsage, run.status().ToString());
+  Result<OpenedRun> opened = OpenRecordedRun(results_path, options.run);
+  if (!opened.ok()) return FailWith(kExitUsage, opened.status().message());
+  store::RunStore& db = *opened->db;
+  const store::RunDetails* run = &opened->details;
+  const std::string* run_id = &run->run.run_id;
   const store::RunStatus status = run->run.status;
   if (status == store::RunStatus::kCompleted) {
     return FailWith(kExitUsage, "run " + *run_id + " is already completed; nothing to resume");
@@ -31,14 +28,8 @@ int ResumeRun(const ResumeOptions& options) {
   }
 
   PluginCatalog catalog;
-  std::vector<std::filesystem::path> plugin_dirs = options.plugin_dirs;
-  for (const std::filesystem::path& dir : StoredPluginDirs(run->run)) plugin_dirs.push_back(dir);
-  if (Status s = SetUpCatalog(catalog, plugin_dirs, std::nullopt); !s.ok()) {
-    return FailWith(kExitUsage, s.ToString());
-  }
-  Result<config::ExperimentConfig> experiment = LoadStoredConfig(run->run, catalog);
+  Result<config::ExperimentConfig> experiment = PrepareRerun(*run, options.plugin_dirs, catalog);
   if (!experiment.ok()) return FailWith(kExitUsage, "cannot resume: " + experiment.status().message());
-  if (Status s = CheckRecordedInputs(*run); !s.ok()) return FailWith(kExitUsage, "cannot resume: " + s.message());
   Result<std::optional<TrainingCheckpoint>> checkpoint = LoadLatestCheckpoint(*run, results_path.parent_path());
   if (!checkpoint.ok()) return FailWith(kExitUsage, "cannot resume run " + *run_id + ": " + checkpoint.status().message());
   if (*checkpoint && experiment->FindStage((*checkpoint)->provenance.stage) == nullptr) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/loader.h"
+#include "run/catalog_setup.h"
 #include "runexp/sha256.h"
 
 namespace runexp {
@@ -18,6 +19,27 @@ fs::path PseudoFile(const store::RunRecord& run) {
 }
 
 }  // namespace
+
+Result<OpenedRun> OpenRecordedRun(const fs::path& results_path, const std::string& typed) {
+  Result<std::unique_ptr<store::RunStore>> db = store::RunStore::Open(fs::absolute(results_path).string());
+  if (!db.ok()) return db.status();
+  Result<std::string> run_id = (*db)->ResolveRunId(typed);
+  if (!run_id.ok()) return run_id.status();
+  Result<store::RunDetails> details = (*db)->GetRun(*run_id);
+  if (!details.ok()) return details.status();
+  return OpenedRun{std::move(db).value(), std::move(details).value()};
+}
+
+Result<config::ExperimentConfig> PrepareRerun(const store::RunDetails& run, const std::vector<fs::path>& extra_plugin_dirs,
+                                              PluginCatalog& catalog) {
+  std::vector<fs::path> plugin_dirs = extra_plugin_dirs;
+  for (const fs::path& dir : StoredPluginDirs(run.run)) plugin_dirs.push_back(dir);
+  if (Status status = SetUpCatalog(catalog, plugin_dirs, std::nullopt); !status.ok()) return status;
+  Result<config::ExperimentConfig> experiment = LoadStoredConfig(run.run, catalog);
+  if (!experiment.ok()) return experiment.status();
+  if (Status status = CheckRecordedInputs(run); !status.ok()) return status;
+  return experiment;
+}
 
 std::vector<fs::path> StoredPluginDirs(const store::RunRecord& run) {
   return config::PeekPluginDirsInText(run.config_toml, PseudoFile(run));

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -18,8 +19,24 @@
 #include "plugins/plugin_catalog.h"
 #include "runexp/checkpoint.h"
 #include "store/records.h"
+#include "store/run_store.h"
 
 namespace runexp {
+
+// results.db at `results_path` (reaping dead runs on the way) and the run
+// `typed` names (an id or an unambiguous prefix) in it.
+struct OpenedRun {
+  std::unique_ptr<store::RunStore> db;
+  store::RunDetails details;
+};
+Result<OpenedRun> OpenRecordedRun(const std::filesystem::path& results_path, const std::string& typed);
+
+// Everything needed to run a recorded run again: its plugin folders (and
+// `extra_plugin_dirs`) loaded into `catalog`, which must outlive the result;
+// its configuration (LoadStoredConfig); its inputs unchanged (CheckRecordedInputs).
+Result<config::ExperimentConfig> PrepareRerun(const store::RunDetails& run,
+                                              const std::vector<std::filesystem::path>& extra_plugin_dirs,
+                                              PluginCatalog& catalog);
 
 // The plugin folders the recorded configuration names (absolute), to load
 // into the catalog before LoadStoredConfig.

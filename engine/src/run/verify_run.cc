@@ -4,7 +4,6 @@
 
 #include <iostream>
 
-#include "run/catalog_setup.h"
 #include "run/execute_run.h"
 #include "run/run_experiment.h"
 #include "run/stored_run.h"
@@ -44,27 +43,19 @@ int VerifyRun(const VerifyOptions& options) {
   InterruptFlag interrupt;  // first, before any thread exists (interrupt.h)
 
   const std::filesystem::path results_path = std::filesystem::absolute(options.results_path);
-  Result<std::unique_ptr<store::RunStore>> opened = store::RunStore::Open(results_path.string());
-  if (!opened.ok()) return FailWith(kExitUsage, opened.status().ToString());
-  store::RunStore& db = **opened;
-  Result<std::string> parent_id = db.ResolveRunId(options.run);
-  if (!parent_id.ok()) return FailWith(kExitUsage, parent_id.status().message());
-  Result<store::RunDetails> parent = db.GetRun(*parent_id);
-  if (!parent.ok()) return FailWith(kExitUsage, parent.status().ToString());
+  Result<OpenedRun> opened = OpenRecordedRun(results_path, options.run);
+  if (!opened.ok()) return FailWith(kExitUsage, opened.status().message());
+  store::RunStore& db = *opened->db;
+  const store::RunDetails* parent = &opened->details;
+  const std::string* parent_id = &parent->run.run_id;
   if (parent->run.status != store::RunStatus::kCompleted) {
     return FailWith(kExitUsage, "run " + *parent_id + " is " + std::string(store::RunStatusName(parent->run.status)) +
                                     "; only a completed run can be verified (runexp resume finishes it)");
   }
 
   PluginCatalog catalog;
-  std::vector<std::filesystem::path> plugin_dirs = options.plugin_dirs;
-  for (const std::filesystem::path& dir : StoredPluginDirs(parent->run)) plugin_dirs.push_back(dir);
-  if (Status s = SetUpCatalog(catalog, plugin_dirs, std::nullopt); !s.ok()) {
-    return FailWith(kExitUsage, s.ToString());
-  }
-  Result<config::ExperimentConfig> experiment = LoadStoredConfig(parent->run, catalog);
+  Result<config::ExperimentConfig> experiment = PrepareRerun(*parent, options.plugin_dirs, catalog);
   if (!experiment.ok()) return FailWith(kExitUsage, "cannot verify: " + experiment.status().message());
-  if (Status s = CheckRecordedInputs(*parent); !s.ok()) return FailWith(kExitUsage, "cannot verify: " + s.message());
   if (Status s = db.CheckWritable(); !s.ok()) return FailWith(kExitUsage, s.ToString());
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
