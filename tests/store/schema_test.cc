@@ -35,9 +35,9 @@ TEST(SchemaTest, FreshDatabaseGetsCurrentSchema) {
   EXPECT_EQ(SqlScalar(path, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(SqlColumn(path, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"),
             (std::vector<std::string>{"checkpoints", "epoch_metrics", "inputs", "metrics",
-                                      "params", "runs", "tags"}));
+                                      "params", "runs", "sweep_points", "sweeps", "tags"}));
   EXPECT_EQ(SqlColumn(path, "SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name"),
-            (std::vector<std::string>{"differing_params", "param_spread", "run_summary"}));
+            (std::vector<std::string>{"differing_params", "param_spread", "run_summary", "sweep_results"}));
   // Every child table hangs off runs with ON DELETE CASCADE.
   for (const char* table : {"inputs", "params", "epoch_metrics", "metrics", "checkpoints", "tags"}) {
     EXPECT_EQ(SqlScalar(path, std::string("SELECT \"table\" || ':' || on_delete FROM "

@@ -181,9 +181,62 @@ JOIN param_spread s ON s.experiment = r.experiment AND s.key = p.key
 WHERE s.distinct_values > 1 OR s.runs_with_key < s.runs_with_params;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// Version 3: sweeps. A sweep's points are fixed when it is created; each
+// point links to the run that answers it: one the sweep started (that run's
+// sweep_id is set too) or, deduplicated, an earlier completed run with the
+// same configuration (reused = 1). Deleting a run unlinks its point, so the
+// next `runexp sweep` runs that point again.
+constexpr std::string_view kSweeps = R"sql(
+CREATE TABLE sweeps (
+  sweep_id         TEXT PRIMARY KEY NOT NULL,
+  experiment       TEXT NOT NULL,
+  created_at       TEXT NOT NULL,
+  spec_sha256      TEXT NOT NULL UNIQUE,
+  mode             TEXT NOT NULL CHECK (mode IN ('grid', 'list', 'random')),
+  keys             TEXT NOT NULL CHECK (json_valid(keys)),
+  experiment_file  TEXT NOT NULL,
+  command_line     TEXT,
+  folder           TEXT NOT NULL
+);
+
+CREATE TABLE sweep_points (
+  sweep_id       TEXT NOT NULL REFERENCES sweeps(sweep_id) ON DELETE CASCADE,
+  point          INTEGER NOT NULL CHECK (point >= 0),
+  assignments    TEXT NOT NULL CHECK (json_valid(assignments)),
+  config_sha256  TEXT NOT NULL,
+  run_id         TEXT REFERENCES runs(run_id) ON DELETE SET NULL,
+  reused         INTEGER NOT NULL DEFAULT 0 CHECK (reused IN (0, 1)),
+  PRIMARY KEY (sweep_id, point)
+);
+CREATE INDEX sweep_points_by_run ON sweep_points(run_id);
+CREATE INDEX sweep_points_by_config ON sweep_points(config_sha256);
+
+ALTER TABLE runs ADD COLUMN sweep_id TEXT REFERENCES sweeps(sweep_id) ON DELETE SET NULL;
+CREATE INDEX runs_by_config ON runs(config_sha256, status);
+
+CREATE VIEW sweep_results AS
+SELECT
+  p.sweep_id,
+  p.point,
+  p.assignments,
+  p.run_id,
+  p.reused,
+  COALESCE(s.status, 'pending') AS status,
+  s.epochs,
+  s.final_train_accuracy,
+  s.final_test_accuracy,
+  s.final_gap_accuracy,
+  s.final_train_loss,
+  s.final_test_loss,
+  s.duration_seconds
+FROM sweep_points p
+LEFT JOIN run_summary s ON s.run_id = p.run_id;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "tables", kTables},
     {2, "views run_summary, param_spread, differing_params", kViews},
+    {3, "sweeps, sweep_points, runs.sweep_id, view sweep_results", kSweeps},
 }};
 
 }  // namespace

@@ -54,6 +54,10 @@ struct RunRecord {
   std::optional<std::string> parent_run_id;  // the run this one re-executes (runexp verify)
   int64_t resume_count = 0;  // times `runexp resume` continued this run (ResumeRun)
   std::optional<std::string> reaped_at;  // set when the reaper marked it interrupted
+  // The sweep that started this run, and which of its points it answers
+  // (BeginRun links the point to the run in the same transaction).
+  std::optional<std::string> sweep_id;
+  std::optional<int64_t> sweep_point;  // write-only: sweep_points holds the link
 };
 
 // A file a stage read, with its hash: enough to prove which data a run saw.
@@ -141,6 +145,29 @@ struct RunDetails {
   std::vector<CheckpointRecord> checkpoints;
   std::map<std::string, std::string> tags;
   std::vector<MetricPoint> latest_metrics;  // last value of each (stage, name)
+};
+
+// One row of `sweeps`: what a sweep is. Its points are SweepPoint rows.
+struct SweepRecord {
+  std::string sweep_id;  // empty: CreateSweep generates one (same format as run ids)
+  std::string experiment;
+  std::string created_at;    // read-only: set by CreateSweep
+  std::string spec_sha256;   // identifies the sweep: the same points give the same hash
+  std::string mode;          // "grid", "list" or "random"
+  std::string keys_json;     // the varied keys in order, a JSON array of strings
+  std::string experiment_file;
+  std::optional<std::string> command_line;
+  std::string folder;        // absolute: point files and logs
+};
+
+// One point of a sweep and the run that answers it, if any.
+struct SweepPoint {
+  int64_t point = 0;
+  std::string assignments_json;  // {"model.epochs": 3, ...}: the point's values, JSON
+  std::string config_sha256;     // of the point's effective configuration
+  std::optional<std::string> run_id;
+  bool reused = false;  // run_id is an earlier run with the same configuration
+  std::optional<RunStatus> run_status;  // read-only: the linked run's status
 };
 
 // A parameter that differs between the compared runs; values[i] belongs to

@@ -35,9 +35,9 @@ Status InsertRun(Db& db, const RunRecord& r) {
       "INSERT INTO runs (run_id, name, experiment, status, started_at, heartbeat_at, seed, "
       "config_toml, config_sha256, git_commit, git_dirty, runexp_version, host, pid, "
       "pid_start_ticks, boot_id, environment, command_line, working_dir, threads, "
-      "parent_run_id, resume_count) "
+      "parent_run_id, resume_count, sweep_id) "
       "VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-      "?16, ?17, ?18, ?19, ?20, ?21)");
+      "?16, ?17, ?18, ?19, ?20, ?21, ?22)");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, r.run_id).Bind(2, r.name).Bind(3, r.experiment).Bind(4, r.started_at);
   insert->Bind(5, r.heartbeat_at).Bind(6, r.seed).Bind(7, r.config_toml);
@@ -45,8 +45,23 @@ Status InsertRun(Db& db, const RunRecord& r) {
   insert->Bind(11, r.runexp_version).Bind(12, r.host).Bind(13, r.pid);
   insert->Bind(14, r.pid_start_ticks).Bind(15, r.boot_id).Bind(16, r.environment_json);
   insert->Bind(17, r.command_line).Bind(18, r.working_dir).Bind(19, r.threads);
-  insert->Bind(20, r.parent_run_id).Bind(21, r.resume_count);
+  insert->Bind(20, r.parent_run_id).Bind(21, r.resume_count).Bind(22, r.sweep_id);
   return insert->Run("recording the start of run " + r.run_id);
+}
+
+// A run a sweep started answers one of its points: linked in BeginRun's
+// transaction, so no run of a sweep is ever left without its point.
+Status LinkNewRunToPoint(Db& db, const RunRecord& r) {
+  Result<Statement> link = db.Prepare(
+      "UPDATE sweep_points SET run_id = ?1, reused = 0 WHERE sweep_id = ?2 AND point = ?3");
+  if (!link.ok()) return link.status();
+  link->Bind(1, r.run_id).Bind(2, *r.sweep_id).Bind(3, *r.sweep_point);
+  if (Status ok = link->Run("linking run " + r.run_id + " to its sweep point"); !ok.ok()) return ok;
+  if (db.Changes() != 1) {
+    return Status::NotFound(db.path() + ": sweep " + *r.sweep_id + " has no point " +
+                            std::to_string(*r.sweep_point));
+  }
+  return Status::OK();
 }
 
 // Why an update of a run's status changed nothing, as a Status.
@@ -105,7 +120,13 @@ Result<std::string> RunStore::BeginRun(RunRecord r) {
       return Status::Internal(path_ + ": could not find an unused run id (random source broken?)");
     }
   }
+  if (r.sweep_id.has_value() != r.sweep_point.has_value()) {
+    return Status::InvalidArgument("BeginRun: a sweep run needs both sweep_id and sweep_point");
+  }
   if (Status ok = InsertRun(db_, r); !ok.ok()) return ok;
+  if (r.sweep_id) {
+    if (Status ok = LinkNewRunToPoint(db_, r); !ok.ok()) return ok;
+  }
   if (Status ok = txn->Commit(); !ok.ok()) return ok;
   return r.run_id;
 }

@@ -157,6 +157,8 @@ Result<std::vector<RunSummary>> RunStore::ListRuns(const RunFilter& filter) {
       "WHERE (?1 IS NULL OR s.experiment = ?1) AND (?2 IS NULL OR s.status = ?2) "
       "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.run_id = s.run_id "
       "AND t.key = ?3 AND (?4 IS NULL OR t.value = ?4))) "
+      "AND (?7 IS NULL OR EXISTS (SELECT 1 FROM sweep_points p WHERE p.run_id = s.run_id "
+      "AND p.sweep_id = ?7)) "
       "ORDER BY " + *order + direction + " NULLS LAST, s.run_id" + direction + " LIMIT ?5";
 
   std::lock_guard lock(mu_);
@@ -165,7 +167,7 @@ Result<std::vector<RunSummary>> RunStore::ListRuns(const RunFilter& filter) {
   std::optional<std::string> status;
   if (filter.status) status = std::string(RunStatusName(*filter.status));
   stmt->Bind(1, filter.experiment).Bind(2, status).Bind(3, filter.tag_key).Bind(4, filter.tag_value);
-  stmt->Bind(5, filter.limit > 0 ? filter.limit : int64_t{-1});
+  stmt->Bind(5, filter.limit > 0 ? filter.limit : int64_t{-1}).Bind(7, filter.sweep_id);
   if (filter.sort_by.starts_with(kParamSortPrefix)) {
     stmt->Bind(6, filter.sort_by.substr(kParamSortPrefix.size()));
   }

@@ -8,7 +8,7 @@ const std::string_view kRunColumns =
     "run_id, name, experiment, status, started_at, finished_at, heartbeat_at, seed, "
     "config_toml, config_sha256, git_commit, git_dirty, runexp_version, host, pid, "
     "pid_start_ticks, boot_id, environment, command_line, working_dir, threads, error, "
-    "parent_run_id, resume_count, reaped_at";
+    "parent_run_id, resume_count, reaped_at, sweep_id";
 
 const std::string_view kSummaryColumns =
     "run_id, name, experiment, status, started_at, finished_at, duration_seconds, epochs, "
@@ -53,6 +53,7 @@ RunRecord ReadRunRecord(const Statement& row) {
   r.parent_run_id = row.OptText(22);
   r.resume_count = row.Int(23);
   r.reaped_at = row.OptText(24);
+  r.sweep_id = row.OptText(25);
   return r;
 }
 

@@ -54,6 +54,7 @@ struct RunFilter {
   std::optional<RunStatus> status;
   std::optional<std::string> tag_key;    // runs carrying this tag...
   std::optional<std::string> tag_value;  // ...with this value (needs tag_key)
+  std::optional<std::string> sweep_id;   // runs linked to a point of this sweep
   // A run_summary column from SortableColumns(), or "param:KEY" to sort by a
   // parameter's value. Missing values sort last either way.
   std::string sort_by = "started_at";
@@ -117,6 +118,24 @@ class RunStore {
   // Deletes the run and (cascade) all its rows; files on disk are the
   // caller's. A `running` run is refused unless even_if_running.
   Status DeleteRun(const std::string& run_id, bool even_if_running = false);
+
+  // ---- sweeps (sweep_store.cc) ----------------------------------------------
+  // Writes the sweep and its points (no runs yet) in one transaction and
+  // returns its id. InvalidArgument when a sweep with the same spec_sha256 is
+  // on record (FindSweepBySpec first to continue it instead).
+  Result<std::string> CreateSweep(SweepRecord sweep, std::span<const SweepPoint> points);
+  Result<std::optional<SweepRecord>> FindSweepBySpec(const std::string& spec_sha256);
+  Result<SweepRecord> GetSweep(const std::string& sweep_id);
+  Result<std::vector<SweepRecord>> ListSweeps();
+  // Exact id or unambiguous prefix, as for runs.
+  Result<std::string> ResolveSweepId(std::string_view typed);
+  // In point order, with each linked run's status.
+  Result<std::vector<SweepPoint>> ListSweepPoints(const std::string& sweep_id);
+  // Links a point to an existing run (dedup: reused = true).
+  Status LinkSweepPoint(const std::string& sweep_id, int64_t point, const std::string& run_id, bool reused);
+  // The newest completed run whose effective configuration hashes to
+  // config_sha256, if any.
+  Result<std::optional<std::string>> FindCompletedRun(const std::string& config_sha256);
 
   // ---- reading ------------------------------------------------------------
   // Exact id, unambiguous prefix, or prefix of the random part; see run_id.h.
