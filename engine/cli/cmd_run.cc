@@ -31,7 +31,14 @@ void RegisterRunCommand(CLI::App& root, CommandRegistry& registry) {
       ->check(CLI::Range(1, 1024));
   app->add_option("--name", *name, "A label for the run");
   app->add_flag("-q,--quiet", options->quiet, "Print nothing but errors");
-  registry.Add(app, [options, file, results, plugin_dirs, name]() {
+  auto sweep_id = std::make_shared<std::string>();
+  CLI::Option* sweep = app->add_option("--sweep", *sweep_id, "(set by `runexp sweep`) the sweep this run answers a point of");
+  CLI::Option* point = app->add_option("--sweep-point", options->sweep_point, "(set by `runexp sweep`) the point's number")
+      ->check(CLI::NonNegativeNumber);
+  sweep->needs(point);
+  point->needs(sweep);
+  registry.Add(app, [options, file, results, plugin_dirs, name, sweep_id]() {
+    if (!sweep_id->empty()) options->sweep_id = *sweep_id;
     options->experiment_file = *file;
     options->command_line = InvocationLine();
     if (!results->empty()) options->results_path = *results;

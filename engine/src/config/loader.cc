@@ -45,10 +45,15 @@ std::optional<std::string> ReadText(const std::filesystem::path& file) {
   return text.str();
 }
 
-void CheckTopLevel(const Node& root, ErrorList& errors) {
-  static const std::vector<std::string> kKnown = {"experiment", "stages"};
+void CheckTopLevel(const Node& root, const Location& where, bool sweep_allowed, ErrorList& errors) {
+  static const std::vector<std::string> kKnown = {"experiment", "stages", "sweep"};
   for (const Entry& entry : root.entries) {
-    if (entry.key == "experiment" || entry.key == "stages") continue;
+    if (entry.key == "experiment" || entry.key == "stages" || (entry.key == "sweep" && sweep_allowed)) continue;
+    if (entry.key == "sweep") {
+      errors.Add(entry.key_origin, "this file declares a [sweep] of several runs: run it with `runexp sweep " +
+                                       where.display + "` (`runexp run` runs one experiment)");
+      continue;
+    }
     std::string message = "unknown top-level key '" + entry.key + "'";
     if (std::optional<std::string> match = ClosestMatch(entry.key, kKnown)) {
       message += "; did you mean '" + *match + "'?";
@@ -151,7 +156,8 @@ CheckResult CheckExperimentText(std::string_view text, const std::filesystem::pa
   Node& root = parsed.root;
   ErrorList errors;
   ApplyOverrides(options.overrides, root, catalog, errors);
-  CheckTopLevel(root, errors);
+  ApplyAssignments(options.assignments, root, catalog, errors);
+  CheckTopLevel(root, where, options.sweep_table_allowed, errors);
 
   const Entry* experiment = root.Find("experiment");
   ExperimentSection section = ReadExperimentSection(experiment ? &experiment->value : nullptr,

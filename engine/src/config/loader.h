@@ -18,6 +18,7 @@
 
 #include "config/config_error.h"
 #include "config/experiment_config.h"
+#include "config/overrides.h"
 #include "plugins/plugin_catalog.h"
 #include "runexp/status.h"
 
@@ -25,6 +26,10 @@ namespace runexp::config {
 
 struct LoadOptions {
   std::vector<std::string> overrides;  // "KEY=VALUE" from --set, applied in order
+  std::vector<Assignment> assignments;  // a sweep point's values, applied after the overrides
+  // A [sweep] table is only for `runexp sweep`, which sets this and passes
+  // each point as `assignments`; otherwise the table is an error that says so.
+  bool sweep_table_allowed = false;
   bool check_results_writable = true;
 };
 

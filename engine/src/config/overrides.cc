@@ -55,6 +55,19 @@ std::optional<std::vector<KeyStep>> ParseKey(std::string_view key, std::string& 
   }
 }
 
+// KEY of an override: trimmed, parsed, and at least "section.parameter".
+std::optional<std::vector<KeyStep>> ParseOverrideKey(std::string_view key, std::string& why) {
+  key.remove_prefix(std::min(key.find_first_not_of(" \t"), key.size()));
+  key.remove_suffix(key.size() - (key.find_last_not_of(" \t") + 1));
+  std::optional<std::vector<KeyStep>> steps = ParseKey(key, why);
+  if (steps && (steps->size() < 2 || !steps->front().indexes.empty())) {
+    why = "KEY must be a stage id or 'experiment' followed by a parameter, "
+          "e.g. model.epochs or experiment.seed";
+    return std::nullopt;
+  }
+  return steps;
+}
+
 const ParamSpec* FindSpec(const std::vector<ParamSpec>* specs, std::string_view name) {
   if (specs == nullptr) return nullptr;
   for (const ParamSpec& spec : *specs) {
@@ -65,30 +78,29 @@ const ParamSpec* FindSpec(const std::vector<ParamSpec>* specs, std::string_view 
 
 class OverrideApplier {
  public:
-  OverrideApplier(const std::string& text, Node& root, const PluginCatalog& catalog,
-                  ErrorList& errors)
-      : text_(text),
-        origin_{"--set " + text, 0, 0},
-        root_(root),
-        catalog_(catalog),
-        errors_(errors) {}
+  // `origin` is where errors about the key point: "--set KEY=VALUE" (line 0)
+  // or, for a sweep's value, the key's place in the file.
+  OverrideApplier(Origin origin, Node& root, const PluginCatalog& catalog, ErrorList& errors)
+      : origin_(std::move(origin)), root_(root), catalog_(catalog), errors_(errors) {}
 
-  void Apply() {
-    size_t equals = text_.find('=');
+  // "KEY=VALUE" as given to --set.
+  void ApplyText(const std::string& text) {
+    size_t equals = text.find('=');
     if (equals == std::string::npos) return Fail("expected KEY=VALUE, e.g. model.epochs=10");
-    std::string_view key = std::string_view(text_).substr(0, equals);
-    key.remove_prefix(std::min(key.find_first_not_of(" \t"), key.size()));
-    key.remove_suffix(key.size() - (key.find_last_not_of(" \t") + 1));
-    std::string why;
-    std::optional<std::vector<KeyStep>> steps = ParseKey(key, why);
-    if (!steps) return Fail(why);
-    if (steps->size() < 2 || !steps->front().indexes.empty()) {
-      return Fail(
-          "KEY must be a stage id or 'experiment' followed by a parameter, "
-          "e.g. model.epochs or experiment.seed");
+    ParsedValue value = ParseTomlValue(text.substr(equals + 1), origin_.file);
+    if (value.error) {
+      // Still check the key first: a wrong key is the more useful message.
+      std::string why;
+      if (!ParseOverrideKey(text.substr(0, equals), why)) return Fail(why);
+      return Fail(*value.error);
     }
-    ParsedValue value = ParseTomlValue(text_.substr(equals + 1), origin_.file);
-    if (value.error) return Fail(*value.error);
+    Apply(text.substr(0, equals), std::move(value.value));
+  }
+
+  void Apply(std::string_view key, Node value) {
+    std::string why;
+    std::optional<std::vector<KeyStep>> steps = ParseOverrideKey(key, why);
+    if (!steps) return Fail(why);
 
     Node* target = Section(steps->front().name);
     if (target == nullptr) return;
@@ -103,7 +115,7 @@ class OverrideApplier {
       const ParamSpec* spec = FindSpec(specs, step.name);
       path += (path.empty() ? "" : ".") + step.name;
       if (last && step.indexes.empty()) {
-        target->Set(step.name, origin_, std::move(value.value));
+        target->Set(step.name, origin_, std::move(value));
         return;
       }
       Entry* entry = target->Find(step.name);
@@ -135,7 +147,7 @@ class OverrideApplier {
         }
         path.append("[").append(std::to_string(index)).append("]");
         if (last && k + 1 == step.indexes.size()) {
-          target->items[index] = std::move(value.value);
+          target->items[index] = std::move(value);
           return;
         }
         target = &target->items[index];
@@ -181,7 +193,6 @@ class OverrideApplier {
     return &stage->value;
   }
 
-  const std::string& text_;
   Origin origin_;
   Node& root_;
   const PluginCatalog& catalog_;
@@ -191,9 +202,24 @@ class OverrideApplier {
 
 }  // namespace
 
+std::optional<std::string> OverrideKeyProblem(std::string_view key) {
+  std::string why;
+  if (ParseOverrideKey(key, why)) return std::nullopt;
+  return why;
+}
+
 void ApplyOverrides(const std::vector<std::string>& overrides, Node& root,
                     const PluginCatalog& catalog, ErrorList& errors) {
-  for (const std::string& text : overrides) OverrideApplier(text, root, catalog, errors).Apply();
+  for (const std::string& text : overrides) {
+    OverrideApplier(Origin{"--set " + text, 0, 0}, root, catalog, errors).ApplyText(text);
+  }
+}
+
+void ApplyAssignments(const std::vector<Assignment>& assignments, Node& root, const PluginCatalog& catalog,
+                      ErrorList& errors) {
+  for (const Assignment& assignment : assignments) {
+    OverrideApplier(assignment.key_origin, root, catalog, errors).Apply(assignment.key, assignment.value);
+  }
 }
 
 }  // namespace runexp::config

@@ -2,6 +2,7 @@
 
 #include <oneapi/tbb/info.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -33,6 +34,26 @@ std::vector<store::Param> ToStoreParams(const std::vector<config::FlatParam>& fl
     params.push_back(std::move(param));
   }
   return params;
+}
+
+// A sweep's point is planned once; if the experiment file changed since, the
+// configuration this run would use is not the point's any more.
+Status CheckSweepPoint(store::RunStore& db, const std::string& sweep_id, int64_t point,
+                       const config::ExperimentConfig& experiment) {
+  Result<std::vector<store::SweepPoint>> points = db.ListSweepPoints(sweep_id);
+  if (!points.ok()) return points.status();
+  auto found = std::find_if(points->begin(), points->end(),
+                            [&](const store::SweepPoint& p) { return p.point == point; });
+  if (found == points->end()) {
+    return Status::NotFound(db.path() + ": sweep " + sweep_id + " has no point " + std::to_string(point));
+  }
+  if (found->config_sha256 != experiment.config_sha256) {
+    return Status::InvalidArgument(experiment.file.string() + " has changed since sweep " + sweep_id +
+                                   " was planned: point " + std::to_string(point) + " would now run another "
+                                   "configuration (hash " + experiment.config_sha256.substr(0, 12) + "…, planned " +
+                                   found->config_sha256.substr(0, 12) + "…)");
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -80,6 +101,7 @@ int RunExperiment(const RunOptions& options) {
   config::LoadOptions load_options;
   load_options.overrides = options.overrides;
   load_options.check_results_writable = !options.results_path.has_value();
+  load_options.sweep_table_allowed = options.sweep_id.has_value();
   config::CheckResult checked =
       config::CheckExperimentFile(options.experiment_file, catalog, load_options);
   if (!checked.ok()) {
@@ -107,10 +129,18 @@ int RunExperiment(const RunOptions& options) {
   store::RunStore& db = **opened;
   if (Status status = db.CheckWritable(); !status.ok()) return FailWith(kExitUsage, status.ToString());
 
+  if (options.sweep_id) {
+    if (Status status = CheckSweepPoint(db, *options.sweep_id, options.sweep_point, experiment); !status.ok()) {
+      return FailWith(kExitUsage, status.ToString());
+    }
+  }
+
   int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   store::RunRecord record = NewRunRecord(experiment, threads);
   record.name = options.name;
   record.command_line = options.command_line;
+  record.sweep_id = options.sweep_id;
+  if (options.sweep_id) record.sweep_point = options.sweep_point;
 
   // 4. The run's row; then its folder, log and graph (execute_run.h).
   Result<std::string> begun = db.BeginRun(record);

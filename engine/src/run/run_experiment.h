@@ -30,6 +30,10 @@ struct RunOptions {
   bool quiet = false;
   std::optional<std::string> name;                    // --name
   std::string command_line;
+  // Set by `runexp sweep` for its children: this run answers point
+  // `sweep_point` of that sweep, whose recorded configuration hash it must match.
+  std::optional<std::string> sweep_id;
+  int64_t sweep_point = 0;
 };
 
 int RunExperiment(const RunOptions& options);

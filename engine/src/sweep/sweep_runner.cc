@@ -1,0 +1,297 @@
+#include "sweep/sweep_runner.h"
+
+#include <oneapi/tbb/info.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "config/loader.h"
+#include "config/results_location.h"
+#include "run/catalog_setup.h"
+#include "run/execute_run.h"
+#include "run/interrupt.h"
+#include "run/stored_run.h"
+#include "store/run_id.h"
+#include "store/run_store.h"
+#include "sweep/node_text.h"
+#include "sweep/child_process.h"
+#include "sweep/point_jobs.h"
+
+namespace runexp::sweep {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// What a point needs on this invocation.
+enum class PointAction { kDone, kRunningElsewhere, kReuse, kResume, kRun };
+
+struct PointState {
+  PointAction action = PointAction::kRun;
+  std::optional<std::string> run_id;  // kDone, kRunningElsewhere, kReuse, kResume
+};
+
+std::string PointLog(const fs::path& folder, int64_t point) {
+  char name[32];
+  std::snprintf(name, sizeof name, "point-%04lld.log", static_cast<long long>(point));
+  return (folder / name).string();
+}
+
+// The sweep's row: found by its specification, or recorded now.
+Result<store::SweepRecord> FindOrCreateSweep(store::RunStore& db, const SweepPlan& plan, const fs::path& results_path,
+                                             const SweepOptions& options, bool& created) {
+  Result<std::optional<store::SweepRecord>> found = db.FindSweepBySpec(plan.spec_sha256);
+  if (!found.ok()) return found.status();
+  if (*found) {
+    created = false;
+    return **found;
+  }
+  store::SweepRecord sweep;
+  sweep.sweep_id = store::NewRunId(store::Clock::now());
+  sweep.experiment = plan.experiment;
+  sweep.spec_sha256 = plan.spec_sha256;
+  sweep.mode = plan.mode;
+  config::Node keys;
+  keys.kind = config::Node::Kind::kArray;
+  for (const std::string& key : plan.keys) {
+    config::Node text;
+    text.kind = config::Node::Kind::kString;
+    text.text = key;
+    keys.items.push_back(std::move(text));
+  }
+  sweep.keys_json = NodeJson(keys);
+  sweep.experiment_file = plan.experiment_file.string();
+  sweep.command_line = options.command_line;
+  sweep.folder = (results_path.parent_path() / "sweeps" / sweep.sweep_id).string();
+  std::vector<store::SweepPoint> points;
+  for (const PlannedPoint& point : plan.points) {
+    points.push_back(store::SweepPoint{point.index, AssignmentsJson(point.values), point.config.config_sha256,
+                                       std::nullopt, false, std::nullopt});
+  }
+  Result<std::string> id = db.CreateSweep(sweep, points);
+  if (!id.ok()) return id.status();
+  created = true;
+  return db.GetSweep(*id);
+}
+
+// An earlier completed run of exactly this configuration whose inputs are
+// unchanged (its data files still hash as recorded).
+std::optional<std::string> ReusableRun(store::RunStore& db, const std::string& config_sha256) {
+  Result<std::optional<std::string>> found = db.FindCompletedRun(config_sha256);
+  if (!found.ok() || !*found) return std::nullopt;
+  Result<store::RunDetails> details = db.GetRun(**found);
+  if (!details.ok() || !CheckRecordedInputs(*details).ok()) return std::nullopt;
+  return **found;
+}
+
+PointState Decide(store::RunStore& db, const store::SweepPoint& point, bool force) {
+  if (point.run_id && point.run_status) {
+    switch (*point.run_status) {
+      case store::RunStatus::kCompleted:
+        if (!force || !point.reused) return {PointAction::kDone, point.run_id};
+        break;
+      case store::RunStatus::kRunning:
+        return {PointAction::kRunningElsewhere, point.run_id};
+      case store::RunStatus::kInterrupted:
+      case store::RunStatus::kFailed:
+        if (!point.reused) return {PointAction::kResume, point.run_id};
+        break;
+    }
+  }
+  if (!force) {
+    if (std::optional<std::string> earlier = ReusableRun(db, point.config_sha256)) {
+      return {PointAction::kReuse, earlier};
+    }
+  }
+  return {PointAction::kRun, std::nullopt};
+}
+
+std::string Figure(const std::optional<double>& value) {
+  if (!value) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4f", *value);
+  return text;
+}
+
+// "completed: train 0.9901, test 0.9790, gap 0.0111, 12.3 s (run ID)"
+std::string RunOutcome(store::RunStore& db, const std::string& run_id) {
+  Result<store::RunSummary> summary = db.GetSummary(run_id);
+  if (!summary.ok()) return "run " + run_id + " (" + summary.status().message() + ")";
+  const store::RunSummary& s = *summary;
+  std::string text = std::string(store::RunStatusName(s.status));
+  if (s.status == store::RunStatus::kCompleted) {
+    text += ": train " + Figure(s.final_train_accuracy) + ", test " + Figure(s.final_test_accuracy) + ", gap " +
+            Figure(s.final_gap_accuracy);
+  } else if (s.error) {
+    text += ": " + *s.error;
+  }
+  return text + " (run " + run_id + ")";
+}
+
+std::vector<std::string> RunArguments(const SweepPlan& plan, const store::SweepRecord& sweep, int64_t point,
+                                      const fs::path& results_path, int threads, const SweepOptions& options) {
+  std::vector<std::string> args = {"run", plan.experiment_file.string()};
+  for (const std::string& value : plan.PointOverrides(point)) {
+    args.push_back("--set");
+    args.push_back(value);
+  }
+  args.insert(args.end(), {"--results", results_path.string(), "--threads", std::to_string(threads), "--sweep",
+                           sweep.sweep_id, "--sweep-point", std::to_string(point), "--name",
+                           AssignmentsText(plan.points[static_cast<size_t>(point)].values), "-q"});
+  for (const fs::path& dir : options.plugin_dirs) args.insert(args.end(), {"--plugin-dir", dir.string()});
+  return args;
+}
+
+std::vector<std::string> ResumeArguments(const std::string& run_id, const fs::path& results_path, int threads,
+                                         const SweepOptions& options) {
+  std::vector<std::string> args = {"resume", run_id, "--results", results_path.string(), "--threads",
+                                   std::to_string(threads), "-q"};
+  for (const fs::path& dir : options.plugin_dirs) args.insert(args.end(), {"--plugin-dir", dir.string()});
+  return args;
+}
+
+void PrintPlan(const SweepPlan& plan) {
+  for (const PlannedPoint& point : plan.points) {
+    std::cout << "point " << point.index << ": " << AssignmentsText(point.values) << "  (config "
+              << point.config.config_sha256.substr(0, 12) << ")\n";
+  }
+}
+
+}  // namespace
+
+int RunSweep(const SweepOptions& options) {
+  // First, before any thread exists (see interrupt.h).
+  InterruptFlag interrupt;
+  auto say = [&](const std::string& line) {
+    if (!options.quiet) std::cout << line << std::endl;
+  };
+
+  PluginCatalog catalog;
+  if (Status status = SetUpCatalog(catalog, options.plugin_dirs, options.request.experiment_file); !status.ok()) {
+    return FailWith(kExitUsage, status.ToString());
+  }
+  SweepRequest request = options.request;
+  request.check_results_writable = !options.results_path.has_value();
+  SweepCheck check = PlanSweep(request, catalog);
+  if (!check.ok()) {
+    std::cerr << config::FormatConfigErrors(check.errors);
+    return kExitUsage;
+  }
+  const SweepPlan& plan = check.plan;
+  if (plan.drawn_seed) {
+    std::cerr << "runexp: note: " << options.request.experiment_file.string() << " sets no seed; every point uses "
+              << *plan.drawn_seed << ". Running the file again draws another seed, so it is another sweep: "
+              << "write `seed = " << *plan.drawn_seed << "` in [experiment] to be able to continue this one.\n";
+  }
+  if (options.dry_run) {
+    PrintPlan(plan);
+    say(std::to_string(plan.points.size()) + " points, all valid; nothing was run (--dry-run)");
+    return kExitOk;
+  }
+
+  const fs::path results_path = options.results_path ? fs::absolute(*options.results_path) : plan.results_path;
+  if (options.results_path) {
+    if (Status status = config::CheckResultsLocationWritable(results_path); !status.ok()) {
+      return FailWith(kExitUsage, status.message());
+    }
+  }
+  std::error_code folder_error;
+  fs::create_directories(results_path.parent_path(), folder_error);
+  Result<std::unique_ptr<store::RunStore>> opened = store::RunStore::Open(results_path.string());
+  if (!opened.ok()) return FailWith(kExitUsage, opened.status().ToString());
+  store::RunStore& db = **opened;
+  if (Status status = db.CheckWritable(); !status.ok()) return FailWith(kExitUsage, status.ToString());
+
+  bool created = false;
+  Result<store::SweepRecord> sweep = FindOrCreateSweep(db, plan, results_path, options, created);
+  if (!sweep.ok()) return FailWith(kExitRunFailed, sweep.status().ToString());
+  const fs::path folder = sweep->folder;
+  fs::create_directories(folder, folder_error);
+  if (folder_error) return FailWith(kExitRunFailed, folder.string() + ": cannot create folder: " + folder_error.message());
+
+  Result<std::vector<store::SweepPoint>> recorded = db.ListSweepPoints(sweep->sweep_id);
+  if (!recorded.ok()) return FailWith(kExitRunFailed, recorded.status().ToString());
+
+  const int cores = std::max(1, tbb::info::default_concurrency());
+  const int jobs = std::max(1, options.jobs);
+  const int threads = options.threads > 0 ? options.threads : std::max(1, cores / jobs);
+  if (jobs * threads > cores) {
+    std::cerr << "runexp: note: " << jobs << " jobs x " << threads << " threads on " << cores
+              << " cores: the points will share cores (results do not change, only the time)\n";
+  }
+
+  std::map<PointAction, int> counts;
+  std::map<int64_t, PointState> states;
+  for (const store::SweepPoint& point : *recorded) {
+    states[point.point] = Decide(db, point, options.force);
+    ++counts[states[point.point].action];
+  }
+  const int to_start = counts[PointAction::kResume] + counts[PointAction::kRun];
+  say(std::string(created ? "sweep " : "continuing sweep ") + sweep->sweep_id + ": " +
+      std::to_string(plan.points.size()) + " points (" + plan.mode + "); " + std::to_string(counts[PointAction::kDone]) +
+      " done, " + std::to_string(counts[PointAction::kReuse]) + " reused, " +
+      std::to_string(counts[PointAction::kResume]) + " to resume, " + std::to_string(counts[PointAction::kRun]) +
+      " to run" +
+      (to_start == 0 ? "" : "; " + std::to_string(std::min(jobs, to_start)) + " at a time, " +
+                                std::to_string(threads) + " thread" + (threads == 1 ? "" : "s") + " each"));
+
+  std::vector<PointJob> work;
+  for (const auto& [index, state] : states) {
+    const std::string label = "point " + std::to_string(index) + " [" +
+                              AssignmentsText(plan.points[static_cast<size_t>(index)].values) + "]";
+    switch (state.action) {
+      case PointAction::kDone:
+        break;
+      case PointAction::kRunningElsewhere:
+        say(label + ": run " + *state.run_id + " is running in another process; not started again");
+        break;
+      case PointAction::kReuse:
+        if (Status status = db.LinkSweepPoint(sweep->sweep_id, index, *state.run_id, true); !status.ok()) {
+          return FailWith(kExitRunFailed, status.ToString());
+        }
+        say(label + " reused, same configuration and inputs: " + RunOutcome(db, *state.run_id));
+        break;
+      case PointAction::kResume:
+        work.push_back({index, ResumeArguments(*state.run_id, results_path, threads, options), PointLog(folder, index)});
+        break;
+      case PointAction::kRun:
+        work.push_back({index, RunArguments(plan, *sweep, index, results_path, threads, options),
+                        PointLog(folder, index)});
+        break;
+    }
+  }
+
+  int finished = 0, failed = 0;
+  bool complete = RunPointJobs(work, jobs, interrupt, [&](const PointJob& job, int exit_code) {
+    ++finished;
+    // A child killed outright left its run `running`: mark it interrupted now.
+    (void)db.ReapDeadRuns();
+    Result<std::vector<store::SweepPoint>> now = db.ListSweepPoints(sweep->sweep_id);
+    std::optional<std::string> run_id;
+    if (now.ok()) run_id = (*now)[static_cast<size_t>(job.point)].run_id;
+    std::string outcome = run_id ? RunOutcome(db, *run_id) : "failed before its run started: " + LastLogLine(job.log);
+    if (exit_code != 0) ++failed;
+    std::string line = std::string("[") + std::to_string(finished) + "/" + std::to_string(work.size()) + "] point ";
+    line += std::to_string(job.point) + " [" + AssignmentsText(plan.points[static_cast<size_t>(job.point)].values);
+    line += states[job.point].action == PointAction::kResume ? "] resumed, " : "] ";
+    say(line + outcome);
+    if (exit_code != 0 && exit_code != kExitInterrupted && run_id) say("    log: " + job.log.string());
+  });
+
+  if (!complete) {
+    std::cerr << "runexp: sweep " << sweep->sweep_id << " interrupted; run the same command again to continue it\n";
+    return kExitInterrupted;
+  }
+  size_t completed = 0;
+  if (Result<std::vector<store::SweepPoint>> now = db.ListSweepPoints(sweep->sweep_id); now.ok()) {
+    for (const store::SweepPoint& point : *now) completed += point.run_status == store::RunStatus::kCompleted;
+  }
+  say("sweep " + sweep->sweep_id + ": " + std::to_string(completed) + " of " + std::to_string(plan.points.size()) +
+      " points completed; `runexp compare --sweep " + sweep->sweep_id + "` shows them side by side");
+  if (failed > 0 || completed < plan.points.size()) return kExitRunFailed;
+  return kExitOk;
+}
+
+}  // namespace runexp::sweep
