@@ -1,6 +1,8 @@
 // `runexp compare RUN RUN...`: what differs between runs and what it did —
 // the parameters whose values differ (RunStore::DifferingParams), then the
 // per-epoch numbers side by side, each run with its train/test gap.
+// `runexp compare --sweep ID`: one row per point of a sweep instead
+// (sweep_comparison.h).
 #include <iostream>
 #include <map>
 #include <memory>
@@ -13,6 +15,8 @@
 #include "output_format.h"
 #include "results_location.h"
 #include "store_command_support.h"
+#include "sweep_comparison.h"
+#include "sweep_table.h"
 
 namespace runexp::cli {
 
@@ -22,6 +26,8 @@ struct CompareOptions {
   std::string results;
   std::vector<std::string> runs;
   std::string metric = "accuracy";
+  std::string sweep;
+  SweepSort sweep_sort;
   OutputFormat format = OutputFormat::kTable;
 };
 
@@ -182,9 +188,32 @@ void PrintCompareText(const std::vector<ComparedRun>& runs, const std::vector<st
   if (!hidden.empty()) std::cerr << HiddenColumnsNote(hidden, width) << "\n";
 }
 
+int CompareSweep(const CompareOptions& options) {
+  Result<std::unique_ptr<store::RunStore>> opened =
+      OpenResults(ResultsPath(options.results), StoreAccess::kRead);
+  if (!opened.ok()) return Report(opened.status(), kExitUsage);
+  store::RunStore& db = **opened;
+  Result<std::string> id = db.ResolveSweepId(options.sweep);
+  if (!id.ok()) return Report(id.status(), ExitCodeFor(id.status()));
+  Result<SweepTable> sweep = LoadSweepTable(db, *id);
+  if (!sweep.ok()) return Report(sweep.status(), ExitCodeFor(sweep.status()));
+  std::vector<std::string> hidden;
+  Result<std::string> text = RenderSweepComparison(*sweep, options.sweep_sort, options.format, &hidden);
+  if (!text.ok()) return Report(text.status(), ExitCodeFor(text.status()));
+  std::cout << *text;
+  if (!hidden.empty()) std::cerr << HiddenColumnsNote(hidden, TerminalWidth()) << "\n";
+  return kExitOk;
+}
+
 int Compare(const CompareOptions& options) {
+  if (!options.sweep.empty()) {
+    if (!options.runs.empty()) {
+      return Report(Status::InvalidArgument("compare takes run ids or --sweep ID, not both"), kExitUsage);
+    }
+    return CompareSweep(options);
+  }
   if (options.runs.size() < 2) {
-    return Report(Status::InvalidArgument("compare needs at least two runs"), kExitUsage);
+    return Report(Status::InvalidArgument("compare needs at least two runs, or --sweep ID"), kExitUsage);
   }
   if (options.metric != "accuracy" && options.metric != "loss") {
     return Report(Status::InvalidArgument("--metric must be accuracy or loss, not '" + options.metric + "'"),
@@ -222,17 +251,36 @@ int Compare(const CompareOptions& options) {
 }  // namespace
 
 void RegisterCompareCommand(CLI::App& root, CommandRegistry& registry) {
-  CLI::App* app = root.add_subcommand("compare", "What differs between runs, and how they did per epoch");
+  CLI::App* app =
+      root.add_subcommand("compare", "What differs between runs and how they did per epoch, or a sweep's points");
   app->footer(
       "Each RUN is a run id or an unambiguous prefix. Prints the runs (labelled A, B, ...), only\n"
       "the parameters whose values differ (or that some runs lack), then each epoch's train and\n"
       "test accuracy (--metric loss: loss) of every run side by side, with the gap between them.\n"
       "--format csv prints one row per run and epoch with the differing parameters as columns;\n"
-      "--format json prints the runs with all their epochs and the differing parameters.");
+      "--format json prints the runs with all their epochs and the differing parameters.\n"
+      "\n"
+      "--sweep ID (an id or unambiguous prefix) prints one row per point of the sweep instead, in\n"
+      "point order: the point's value of each varied key, its status (pending while no run answers\n"
+      "it; \"(reused)\" when an earlier run with the same configuration does), the run, and that\n"
+      "run's final train and test accuracy, gap (train - test), test loss and duration; then the\n"
+      "best point by test accuracy (completed points only). --sort takes point, a varied key (or\n"
+      "param:KEY), or one of status, run_id, epochs, final_train_accuracy, final_test_accuracy,\n"
+      "final_gap_accuracy, final_test_loss, duration_seconds: accuracies and epochs highest first,\n"
+      "the rest lowest first, missing values last; --reverse flips that. csv and json add\n"
+      "the reused flag and the final train loss; json nests each point's values under\n"
+      "\"assignments\" and names the best point.");
   auto options = std::make_shared<CompareOptions>();
-  app->add_option("runs", options->runs, "Two or more run ids or prefixes")->required();
+  app->add_option("runs", options->runs, "Two or more run ids or prefixes");
+  CLI::Option* sweep = app->add_option("--sweep", options->sweep, "Compare the points of this sweep instead")
+                           ->option_text("ID");
   app->add_option("--metric", options->metric, "accuracy (default) or loss, for the per-epoch table")
-      ->option_text("accuracy|loss");
+      ->option_text("accuracy|loss")
+      ->excludes(sweep);
+  app->add_option("--sort", options->sweep_sort.column, "With --sweep: order the points by this column or key")
+      ->option_text("COLUMN")
+      ->needs(sweep);
+  app->add_flag("--reverse", options->sweep_sort.reverse, "With --sweep: reverse the order")->needs(sweep);
   AddResultsOption(app, options->results);
   AddFormatOption(app, options->format);
   registry.Add(app, [options]() { return Compare(*options); });

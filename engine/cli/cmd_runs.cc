@@ -1,6 +1,6 @@
 // `runexp runs`: the runs in results.db, one line each, newest first —
-// filtered by experiment, status or tag, sorted by any run_summary column or
-// parameter, as a table, CSV or JSON.
+// filtered by experiment, status, tag or sweep, sorted by any run_summary
+// column or parameter, as a table, CSV or JSON.
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -26,6 +26,7 @@ struct RunsOptions {
   bool reverse = false;
   int64_t limit = 0;
   std::string tag;
+  std::string sweep;  // an id or prefix, resolved once results.db is open
   OutputFormat format = OutputFormat::kTable;
 };
 
@@ -130,10 +131,16 @@ int ListRuns(const RunsOptions& options) {
   std::filesystem::path path = ResultsPath(options.results);
   Result<std::unique_ptr<store::RunStore>> opened = OpenResults(path, StoreAccess::kRead);
   if (!opened.ok()) return Report(opened.status(), kExitUsage);
+  if (!options.sweep.empty()) {
+    Result<std::string> sweep = (*opened)->ResolveSweepId(options.sweep);
+    if (!sweep.ok()) return Report(sweep.status(), ExitCodeFor(sweep.status()));
+    filter->sweep_id = *sweep;
+  }
   Result<std::vector<store::RunSummary>> runs = (*opened)->ListRuns(*filter);
   if (!runs.ok()) return Report(runs.status(), ExitCodeFor(runs.status()));
   if (runs->empty() && options.format == OutputFormat::kTable) {
-    std::cout << "no runs" << (options.experiment.empty() && options.status.empty() && options.tag.empty()
+    std::cout << "no runs" << (options.experiment.empty() && options.status.empty() && options.tag.empty() &&
+                                       options.sweep.empty()
                                    ? " yet in " + EscapeForTerminal(path.string())
                                    : " match")
               << "\n";
@@ -156,7 +163,9 @@ void RegisterRunsCommand(CLI::App& root, CommandRegistry& registry) {
       "and parameter values, and names in alphabetical order first. --reverse flips that.\n"
       "Tables fit the terminal width (or $COLUMNS): long names are cut with \"…\", and on a\n"
       "narrow terminal duration, train acc, started, epochs, gap and experiment are left out, in\n"
-      "that order. csv and json are never cut.");
+      "that order. csv and json are never cut.\n"
+      "--sweep ID (an id or unambiguous prefix) lists the runs answering the sweep's points,\n"
+      "including earlier runs it reused; `runexp compare --sweep ID` shows them point by point.");
   auto options = std::make_shared<RunsOptions>();
   AddResultsOption(app, options->results);
   app->add_option("--experiment", options->experiment, "Only runs of this experiment");
@@ -169,6 +178,7 @@ void RegisterRunsCommand(CLI::App& root, CommandRegistry& registry) {
       ->check(NonNegative);
   app->add_option("--tag", options->tag, "Only runs carrying this tag (KEY, or KEY=VALUE)")
       ->option_text("KEY[=VALUE]");
+  app->add_option("--sweep", options->sweep, "Only runs answering a point of this sweep")->option_text("ID");
   AddFormatOption(app, options->format);
   registry.Add(app, [options]() { return ListRuns(*options); });
 }

@@ -70,8 +70,8 @@ TEST_F(ReportCommandTest, UsageErrorsWriteNothing) {
     std::string args, message;
   };
   const Case cases[] = {
-      {"report", "needs run ids or --experiment"},
-      {std::string("report ") + kRunA + " --experiment curves", "not both"},
+      {"report", "needs run ids, --experiment NAME or --sweep ID"},
+      {std::string("report ") + kRunA + " --experiment curves", "not several"},
       {"report --experiment nosuch", "no completed runs of experiment 'nosuch'"},
       {"report zzzz", "zzzz"},
       {std::string("report ") + kRunA + " a00001", "named twice"},

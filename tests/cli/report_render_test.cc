@@ -1,6 +1,6 @@
-// The report's renderers on values built in memory: escaping, axis ticks,
-// the SVG chart, and the whole page for awkward runs (one epoch, NaN,
-// running, failed, no epochs, markup in user data).
+// The report's renderers on values built in memory: escaping, axis ticks
+// (linear, log, categories), the SVG chart, and the whole page for awkward
+// runs (one epoch, NaN, running, failed, no epochs, markup in user data).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -96,6 +96,33 @@ TEST(ReportAxis, NoNegativeZeroLabel) {
   for (double t : axis.ticks) EXPECT_NE(TickLabel(axis, t), "-0.0") << t;
 }
 
+TEST(ReportAxis, LogAxisHasDecadesAndRoomAtTheEnds) {
+  Axis rates = LogAxis(0.001, 0.1);
+  EXPECT_TRUE(rates.log);
+  EXPECT_LT(rates.lo, -3.0) << "0.001 sits inside the frame";
+  EXPECT_GT(rates.hi, -1.0);
+  std::vector<std::string> labels;
+  for (double t : rates.ticks) labels.push_back(TickLabel(rates, t));
+  EXPECT_EQ(labels, (std::vector<std::string>{"0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1"}));
+  // Beyond two decades, powers of ten only.
+  Axis wide = LogAxis(1e-5, 1);
+  labels.clear();
+  for (double t : wide.ticks) labels.push_back(TickLabel(wide, t));
+  EXPECT_EQ(labels, (std::vector<std::string>{"1e-05", "0.0001", "0.001", "0.01", "0.1", "1"}));
+  Axis bad = LogAxis(0, kNaN);
+  EXPECT_TRUE(std::isfinite(bad.lo) && std::isfinite(bad.hi) && bad.lo < bad.hi);
+  EXPECT_GE(bad.ticks.size(), 2u);
+}
+
+TEST(ReportAxis, CategoryAxisHasATickPerCategoryWithHalfAStepAround) {
+  Axis axis = CategoryAxis(3);
+  EXPECT_EQ(axis.ticks, (std::vector<double>{0, 1, 2}));
+  EXPECT_DOUBLE_EQ(axis.lo, -0.5);
+  EXPECT_DOUBLE_EQ(axis.hi, 2.5);
+  Axis none = CategoryAxis(0);
+  EXPECT_LT(none.lo, none.hi);
+}
+
 LineChart TwoPointChart() {
   LineChart chart;
   chart.id = "acc";
@@ -156,6 +183,39 @@ TEST(ReportSvgChart, NoValuesSaysSo) {
   std::string svg = RenderSvgChart(chart);
   EXPECT_NE(svg.find("no values recorded"), std::string::npos);
   EXPECT_EQ(Count(svg, "<circle"), 0u);
+}
+
+TEST(ReportSvgChart, CategoriesNameTheTicksAndThePoints) {
+  LineChart chart = TwoPointChart();
+  chart.integer_x = false;
+  chart.x_categories = {"<adam>", "sgd"};
+  chart.series[0].points = {{0, 0.5}, {1, 0.75}};
+  std::string svg = RenderSvgChart(chart);
+  EXPECT_EQ(Count(svg, "class=\"tick x\""), 2u);
+  EXPECT_NE(svg.find("\">&lt;adam&gt;</text>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("data-x=\"&lt;adam&gt;\" data-value=\"0.5\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("data-x=\"sgd\" data-value=\"0.75\""), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("<adam>"), std::string::npos);
+}
+
+TEST(ReportSvgChart, LogScaleShowsValuesAndSkipsThoseWithoutALogarithm) {
+  LineChart chart = TwoPointChart();
+  chart.integer_x = false;
+  chart.log_x = true;
+  chart.series[0].points = {{0, 0.4}, {0.001, 0.5}, {0.0015, 0.6}, {0.1, 0.75}};
+  std::string svg = RenderSvgChart(chart);
+  EXPECT_EQ(Count(svg, "<circle class=\"point\""), 3u) << "x = 0 has no place on a log axis";
+  EXPECT_NE(svg.find("data-x=\"0.0015\""), std::string::npos) << "the value itself, not a rounded tick";
+  EXPECT_NE(svg.find(">0.01</text>"), std::string::npos);
+  EXPECT_EQ(Count(Element(svg, "<path class=\"line\"", "/>"), "M"), 1u) << "one stretch from 0.001 on";
+}
+
+TEST(ReportSvgChart, UnjoinedMarkersDrawNoLine) {
+  LineChart chart = TwoPointChart();
+  chart.connect_points = false;
+  std::string svg = RenderSvgChart(chart);
+  EXPECT_EQ(Count(svg, "<circle class=\"point\""), 2u);
+  EXPECT_EQ(Count(svg, "<path class=\"line\""), 0u);
 }
 
 TEST(ReportStyle, LabelsAndColoursPerRun) {

@@ -48,9 +48,45 @@ Axis NiceAxis(double min, double max, int target_ticks, bool integer_steps) {
   return axis;
 }
 
+Axis LogAxis(double min, double max) {
+  if (!(min > 0) || !(max > 0) || !std::isfinite(min) || !std::isfinite(max)) min = 1, max = 10;
+  if (min > max) std::swap(min, max);
+  const double low = std::log10(min), high = std::log10(max), span = high - low;
+  Axis axis;
+  axis.log = true;
+  axis.step = 1;  // a decade
+  // Room on either side, so points at the ends (a sweep's 0.001 and 0.1)
+  // sit inside the frame rather than on it.
+  const double pad = std::max(0.05 * span, 0.1);
+  axis.lo = low - pad;
+  axis.hi = high + pad;
+  const bool few_decades = span <= 2 + 1e-9;
+  for (double decade = std::floor(axis.lo); decade <= std::ceil(axis.hi); ++decade) {
+    for (double multiple : {1.0, 2.0, 5.0}) {
+      if (multiple != 1 && !few_decades) break;
+      double tick = decade + std::log10(multiple);
+      if (tick >= axis.lo && tick <= axis.hi) axis.ticks.push_back(tick);
+    }
+  }
+  return axis;
+}
+
+Axis CategoryAxis(size_t count) {
+  Axis axis;
+  axis.lo = -0.5;
+  axis.hi = std::max<double>(static_cast<double>(count), 1.0) - 0.5;
+  axis.step = 1;
+  for (size_t i = 0; i < count; ++i) axis.ticks.push_back(static_cast<double>(i));
+  return axis;
+}
+
 std::string TickLabel(const Axis& axis, double value) {
-  if (std::abs(value) < axis.step * 1e-6) value = 0;  // no "-0.00"
   char buffer[64];
+  if (axis.log) {
+    std::snprintf(buffer, sizeof(buffer), "%.3g", std::pow(10.0, value));
+    return buffer;
+  }
+  if (std::abs(value) < axis.step * 1e-6) value = 0;  // no "-0.00"
   if (std::abs(value) >= 1e7 || (axis.step < 1e-6 && value != 0)) {
     std::snprintf(buffer, sizeof(buffer), "%.3g", value);
   } else {

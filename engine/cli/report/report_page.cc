@@ -7,6 +7,7 @@
 #include "report/report_charts.h"
 #include "report/report_tables.h"
 #include "report/run_style.h"
+#include "report/sweep_section.h"
 
 namespace runexp::cli::report {
 
@@ -46,11 +47,14 @@ td.label { white-space: nowrap; }
 table.fields th { font-weight: normal; color: #555; white-space: nowrap; }
 code, pre { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
 code { overflow-wrap: anywhere; }
+code.key { overflow-wrap: normal; }
 td.id code { white-space: nowrap; overflow-wrap: normal; }
 pre { background: #f7f7f7; padding: 6px 8px; overflow-x: auto; white-space: pre; }
 .status.failed, .status.interrupted, .error { color: #b00020; }
 div.error { min-width: 14em; }
 .status.running { color: #8a6d00; }
+.status.pending, .reused, .points-of { color: #666; }
+tr.best td { background: #eaf6e4; }
 .tag { background: #eef; border-radius: 3px; padding: 0 4px; }
 .unset { color: #999; }
 summary { cursor: pointer; color: #333; }
@@ -58,11 +62,28 @@ footer { margin-top: 24px; color: #888; font-size: 12px; }
 )";
 
 std::string Title(const ReportInput& input) {
+  if (input.sweep) {
+    const SweepTable& table = input.sweep->table;
+    const size_t points = table.rows.size(), runs = input.runs.size();
+    return "sweep " + table.sweep.sweep_id + " of " + table.sweep.experiment + ": " + std::to_string(points) +
+           (points == 1 ? " point, " : " points, ") + std::to_string(runs) + (runs == 1 ? " run" : " runs");
+  }
   std::set<std::string> experiments;
   for (const ReportRun& run : input.runs) experiments.insert(run.details.run.experiment);
   std::string names;
   for (const std::string& name : experiments) names += (names.empty() ? "" : ", ") + name;
   return names + ": " + std::to_string(input.runs.size()) + (input.runs.size() == 1 ? " run" : " runs");
+}
+
+// "point 3" or "points 3, 5": which points of the sweep run `index` answers.
+std::string PointsOf(const ReportInput& input, size_t index) {
+  std::string points;
+  size_t count = 0;
+  for (size_t row = 0; row < input.sweep->run_index.size(); ++row) {
+    if (input.sweep->run_index[row] != index) continue;
+    points += (count++ == 0 ? "" : ", ") + std::to_string(input.sweep->table.rows[row].point);
+  }
+  return (count == 1 ? "point " : "points ") + points;
 }
 
 std::string Legend(const ReportInput& input) {
@@ -75,6 +96,7 @@ std::string Legend(const ReportInput& input) {
       std::string status(store::RunStatusName(r.status));
       out += " <span class=\"status " + status + "\">(" + status + ")</span>";
     }
+    if (input.sweep) out += " <span class=\"points-of\">" + PointsOf(input, i) + "</span>";
     out += "</li>";
   }
   out += "</ul><ul class=\"legend styles\">";
@@ -112,6 +134,9 @@ std::string RenderReportPage(const ReportInput& input) {
   const std::string when = at.size() >= 19 && at[10] == 'T' ? at.substr(0, 10) + " " + at.substr(11, 8) + " UTC" : at;
   out += "<p class=\"subtitle\">Written " + EscapeHtml(when) +
          " by <code>runexp report</code> from results.db.</p>";
+  if (input.sweep) {
+    out += SweepSection(input) + "\n<h2 id=\"curves\">Learning curves of the points' runs</h2>";
+  }
   // One section per line, so the file reads and diffs sensibly.
   for (const std::string& section :
        {Legend(input), RenderSvgChart(MeasureChart(input, Measure::kAccuracy)),

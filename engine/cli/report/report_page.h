@@ -4,11 +4,12 @@
 // It is also well-formed XHTML (see html_text.h), which the browser test
 // checks with Chromium's XML parser.
 //
-// Layout, top to bottom: title; legend (run colours, line styles); accuracy
-// chart with the train/test gap shaded; loss chart; notes on what the charts
-// cannot show; runs; results (final and best epoch); parameters that differ;
-// provenance (collapsed). Readable from 800 px wide: the charts scale with the
-// page and wide tables scroll sideways.
+// Layout, top to bottom: title; for a sweep, its section (sweep_section.h);
+// legend (run colours, line styles); accuracy chart with the train/test gap
+// shaded; loss chart; notes on what the charts cannot show; runs; results
+// (final and best epoch); parameters that differ; provenance (collapsed).
+// Readable from 800 px wide: the charts scale with the page and wide tables
+// scroll sideways.
 //
 // Thread-safety: pure function.
 #pragma once

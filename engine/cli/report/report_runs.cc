@@ -1,5 +1,6 @@
 #include "report/report_runs.h"
 
+#include <algorithm>
 #include <map>
 
 namespace runexp::cli::report {
@@ -39,6 +40,25 @@ Result<ReportInput> LoadReportInput(store::RunStore& db, const std::vector<std::
   Result<std::vector<store::ParamDifference>> diffs = db.DifferingParams(run_ids);
   if (!diffs.ok()) return diffs.status();
   input.differing_params = std::move(diffs).value();
+  return input;
+}
+
+Result<ReportInput> LoadSweepReportInput(store::RunStore& db, SweepTable sweep) {
+  std::vector<std::string> run_ids;
+  ReportSweep points;
+  for (const SweepRow& row : sweep.rows) {
+    if (!row.run_id) {
+      points.run_index.push_back(std::nullopt);
+      continue;
+    }
+    auto found = std::find(run_ids.begin(), run_ids.end(), *row.run_id);
+    points.run_index.push_back(static_cast<size_t>(found - run_ids.begin()));
+    if (found == run_ids.end()) run_ids.push_back(*row.run_id);
+  }
+  Result<ReportInput> input = LoadReportInput(db, run_ids);
+  if (!input.ok()) return input.status();
+  points.table = std::move(sweep);
+  input->sweep = std::move(points);
   return input;
 }
 

@@ -178,6 +178,7 @@ std::string ResultsSection(const ReportInput& input) {
 
 std::string ParamsSection(const ReportInput& input) {
   std::string out = "<h2 id=\"params\">Parameters that differ</h2>";
+  if (input.runs.empty()) return out + "<p>No runs yet.</p>";
   if (input.runs.size() < 2) {
     return out + "<p>One run: nothing to compare. Its whole configuration is under Provenance.</p>";
   }

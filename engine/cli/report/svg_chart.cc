@@ -20,6 +20,11 @@ constexpr double kPlotHeight = kHeight - kTop - kBottom;
 
 bool Finite(const std::optional<double>& v) { return v && std::isfinite(*v); }
 
+// Whether a point can be placed: a value, and an x the axis can show.
+bool Drawable(const LineChart& chart, const ChartPoint& p) {
+  return Finite(p.y) && std::isfinite(p.x) && (!chart.log_x || p.x > 0);
+}
+
 std::string Num(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.1f", value);
@@ -33,8 +38,10 @@ struct Extent {
   double y_min = x_min, y_max = -x_min;
   bool any_y = false;
 
+  bool log_x = false;
+
   void AddX(double x) {
-    if (!std::isfinite(x)) return;
+    if (!std::isfinite(x) || (log_x && x <= 0)) return;
     x_min = std::min(x_min, x);
     x_max = std::max(x_max, x);
   }
@@ -48,6 +55,7 @@ struct Extent {
 
 Extent Measure(const LineChart& chart) {
   Extent e;
+  e.log_x = chart.log_x;
   for (const ChartSeries& s : chart.series) {
     for (const ChartPoint& p : s.points) {
       e.AddX(p.x);
@@ -70,7 +78,10 @@ class Frame {
   Frame(Axis x, Axis y) : x_(std::move(x)), y_(std::move(y)) {}
   const Axis& x_axis() const { return x_; }
   const Axis& y_axis() const { return y_; }
-  double X(double x) const { return kLeft + (x - x_.lo) / (x_.hi - x_.lo) * kPlotWidth; }
+  // A data value's position (on a log axis, the value's log).
+  double X(double x) const { return AxisX(x_.log ? std::log10(x) : x); }
+  // A position in the axis's own units: its ticks.
+  double AxisX(double t) const { return kLeft + (t - x_.lo) / (x_.hi - x_.lo) * kPlotWidth; }
   double Y(double y) const { return kTop + (y_.hi - y) / (y_.hi - y_.lo) * kPlotHeight; }
 
  private:
@@ -89,11 +100,12 @@ void AppendAxes(std::string& out, const LineChart& chart, const Frame& f) {
          Num(bottom) + "\"/>";
   out += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(kLeft) + "\" y1=\"" + Num(kTop) + "\" y2=\"" +
          Num(bottom) + "\"/>";
-  for (double t : f.x_axis().ticks) {
-    std::string x = Num(f.X(t));
+  const std::vector<double>& x_ticks = f.x_axis().ticks;
+  for (size_t i = 0; i < x_ticks.size(); ++i) {
+    std::string x = Num(f.AxisX(x_ticks[i]));
+    std::string label = i < chart.x_categories.size() ? chart.x_categories[i] : TickLabel(f.x_axis(), x_ticks[i]);
     out += "<line x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" + Num(bottom) + "\" y2=\"" + Num(bottom + 5) + "\"/>";
-    out += "<text class=\"tick x\" x=\"" + x + "\" y=\"" + Num(bottom + 18) + "\">" +
-           EscapeHtml(TickLabel(f.x_axis(), t)) + "</text>";
+    out += "<text class=\"tick x\" x=\"" + x + "\" y=\"" + Num(bottom + 18) + "\">" + EscapeHtml(label) + "</text>";
   }
   for (double t : f.y_axis().ticks) {
     std::string y = Num(f.Y(t));
@@ -142,9 +154,21 @@ const char* DashArray(LineStyle style) {
   return "";
 }
 
-void AppendSeries(std::string& out, const ChartSeries& s, const Frame& f, const std::string& x_label) {
+// A point's x as data-x and its tooltip show it: the category's name, or
+// the value itself (a tick label would round 0.0015 to 0.002).
+std::string XText(const LineChart& chart, const Frame& f, double x) {
+  if (!chart.x_categories.empty()) {
+    long long index = std::llround(x);
+    bool known = index >= 0 && static_cast<size_t>(index) < chart.x_categories.size();
+    return known ? chart.x_categories[static_cast<size_t>(index)] : std::string();
+  }
+  if (chart.integer_x) return TickLabel(f.x_axis(), x);
+  return FormatSignificant(x, 6);
+}
+
+void AppendSeries(std::string& out, const LineChart& chart, const ChartSeries& s, const Frame& f) {
   size_t drawn = 0;
-  for (const ChartPoint& p : s.points) drawn += Finite(p.y);
+  for (const ChartPoint& p : s.points) drawn += Drawable(chart, p);
   if (drawn == 0) return;  // nothing to show; an empty group would only confuse counts
   const std::string run = EscapeHtml(s.run), name = EscapeHtml(s.name), colour = EscapeHtml(s.colour);
   out += "<g class=\"series\" data-run=\"" + run + "\" data-series=\"" + name + "\">";
@@ -158,26 +182,26 @@ void AppendSeries(std::string& out, const ChartSeries& s, const Frame& f, const 
     in_stretch = 0;
   };
   for (const ChartPoint& p : s.points) {
-    if (!Finite(p.y)) {
+    if (!Drawable(chart, p)) {
       flush();
       continue;
     }
     stretch += (in_stretch++ == 0 ? "M" : " L") + Num(f.X(p.x)) + " " + Num(f.Y(*p.y));
   }
   flush();
-  if (!d.empty()) {
+  if (!d.empty() && chart.connect_points) {
     out += "<path class=\"line\" fill=\"none\" stroke=\"" + colour + "\"" + DashArray(s.style) + " d=\"" + d +
            "\"/>";
   }
   for (const ChartPoint& p : s.points) {
-    if (!Finite(p.y)) continue;
-    std::string x_text = TickLabel(f.x_axis(), p.x);
+    if (!Drawable(chart, p)) continue;
+    std::string x_text = XText(chart, f, p.x);
     std::string y_text = FormatSignificant(*p.y, 4);
     out += "<circle class=\"point\" cx=\"" + Num(f.X(p.x)) + "\" cy=\"" + Num(f.Y(*p.y)) + "\" r=\"3\"" +
            " stroke=\"" + colour + "\" fill=\"" + (s.hollow ? std::string("#fff") : colour) + "\"" +
            " data-run=\"" + run + "\" data-series=\"" + name + "\" data-x=\"" + EscapeHtml(x_text) +
            "\" data-value=\"" + EscapeHtml(y_text) + "\"><title>" +
-           EscapeHtml(s.title + ", " + x_label + " " + x_text + ": " + y_text) + "</title></circle>";
+           EscapeHtml(s.title + ", " + chart.x_label + " " + x_text + ": " + y_text) + "</title></circle>";
   }
   out += "</g>";
 }
@@ -186,7 +210,9 @@ void AppendSeries(std::string& out, const ChartSeries& s, const Frame& f, const 
 
 std::string RenderSvgChart(const LineChart& chart) {
   Extent e = Measure(chart);
-  Axis x_axis = NiceAxis(e.x_min, e.x_max, 8, chart.integer_x);
+  Axis x_axis = !chart.x_categories.empty() ? CategoryAxis(chart.x_categories.size())
+                : chart.log_x                  ? LogAxis(e.x_min, e.x_max)
+                                               : NiceAxis(e.x_min, e.x_max, 8, chart.integer_x);
   Axis y_axis = e.any_y ? NiceAxis(e.y_min, e.y_max, 6) : NiceAxis(0, 1, 6);
   Frame frame(std::move(x_axis), std::move(y_axis));
 
@@ -196,7 +222,7 @@ std::string RenderSvgChart(const LineChart& chart) {
                     id + "-title\"><title id=\"" + id + "-title\">" + EscapeHtml(chart.title) + "</title>";
   AppendAxes(out, chart, frame);
   for (const ChartBand& band : chart.bands) AppendBand(out, band, frame);
-  for (const ChartSeries& s : chart.series) AppendSeries(out, s, frame, chart.x_label);
+  for (const ChartSeries& s : chart.series) AppendSeries(out, chart, s, frame);
   if (!e.any_y) {
     out += "<text class=\"empty\" x=\"" + Num(kLeft + kPlotWidth / 2) + "\" y=\"" + Num(kTop + kPlotHeight / 2) +
            "\">no values recorded</text>";

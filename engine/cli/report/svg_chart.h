@@ -1,6 +1,7 @@
 // One line chart as inline SVG, for the HTML report: series of (x, y)
 // points drawn as lines with a marker per point, shaded bands between two
 // curves, axes with ticks, tick labels and axis titles, horizontal grid.
+// The x axis is linear, logarithmic or a list of named categories.
 // It knows nothing about runs or metrics; report_page.cc decides what to
 // draw.
 //
@@ -55,6 +56,12 @@ struct LineChart {
   std::string title;
   std::string x_label, y_label;
   bool integer_x = false;  // x ticks at whole numbers only (epochs)
+  bool log_x = false;      // x on a log scale; points with x <= 0 are not drawn
+  // Non-empty: x is an index into these, and each is a tick labelled with
+  // its name (and the data-x of its points).
+  std::vector<std::string> x_categories;
+  // false: markers only, for points whose order along x means nothing.
+  bool connect_points = true;
   std::vector<ChartBand> bands;  // drawn first, under the lines
   std::vector<ChartSeries> series;
 };
