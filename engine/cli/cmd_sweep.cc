@@ -39,7 +39,8 @@ void RegisterSweepCommand(CLI::App& root, CommandRegistry& registry) {
   app->add_option("--threads", options->threads,
                   "Worker threads per point (default: the cores divided among the jobs); results do not depend on it")
       ->check(CLI::Range(1, 1024));
-  app->add_flag("--force", options->force, "Run points even when a completed run of the same configuration exists");
+  app->add_flag("--force", options->force,
+                "Run every point anew, even those with a completed run of the same configuration");
   app->add_flag("--dry-run", options->dry_run, "Validate and list the points; run and write nothing");
   app->add_flag("-q,--quiet", options->quiet, "Print nothing but errors");
   registry.Add(app, [options, file, results, plugin_dirs]() {

@@ -42,6 +42,16 @@ SweepSpec ReadSpec(const config::Node& root, const SweepRequest& request, const 
   return spec;
 }
 
+std::optional<std::string> ReadText(const std::filesystem::path& file) {
+  std::error_code error;
+  if (std::filesystem::is_directory(file, error)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return std::nullopt;
+  return text.str();
+}
+
 }  // namespace
 
 std::vector<std::string> SweepPlan::PointOverrides(int64_t index) const {
@@ -52,17 +62,22 @@ std::vector<std::string> SweepPlan::PointOverrides(int64_t index) const {
   return all;
 }
 
+bool DeclaresSweep(const std::filesystem::path& file) {
+  std::optional<std::string> text = ReadText(file);
+  if (!text) return false;
+  config::ParsedDocument parsed = config::ParseDocument(*text, file.string());
+  return !parsed.error && parsed.root.Find("sweep") != nullptr;
+}
+
 SweepCheck PlanSweep(const SweepRequest& request, const PluginCatalog& catalog) {
   SweepCheck check;
   const std::string display = request.experiment_file.string();
-  std::ifstream in(request.experiment_file, std::ios::binary);
-  std::ostringstream read;
-  read << in.rdbuf();
-  if (!in || std::filesystem::is_directory(request.experiment_file)) {
+  std::optional<std::string> read = ReadText(request.experiment_file);
+  if (!read) {
     check.errors.push_back(ConfigError{display, 0, 0, "cannot read the experiment file"});
     return check;
   }
-  const std::string text = read.str();
+  const std::string& text = *read;
   config::ParsedDocument parsed = config::ParseDocument(text, display);
   if (parsed.error) {
     check.errors.push_back(*parsed.error);
@@ -78,7 +93,9 @@ SweepCheck PlanSweep(const SweepRequest& request, const PluginCatalog& catalog) 
   // The file without its sweep first: its errors would otherwise repeat for every point.
   config::CheckResult base = config::CheckExperimentText(text, request.experiment_file, catalog, options);
   AddAll(base.errors, errors);
-  if (!errors.empty()) {
+  // A mistake in one axis still lets the others' values be checked, so one
+  // `runexp sweep` reports every problem; the file's own errors would only repeat.
+  if (!base.ok() || (spec.axes.empty() && spec.listed_points.empty())) {
     check.errors = errors.Sorted();
     return check;
   }

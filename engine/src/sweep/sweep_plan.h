@@ -65,4 +65,8 @@ struct SweepCheck {
 
 SweepCheck PlanSweep(const SweepRequest& request, const PluginCatalog& catalog);
 
+// True when the file is TOML with a top-level [sweep] table (`runexp check`
+// then checks every point).
+bool DeclaresSweep(const std::filesystem::path& file);
+
 }  // namespace runexp::sweep

@@ -87,23 +87,15 @@ std::optional<std::string> ReusableRun(store::RunStore& db, const std::string& c
 }
 
 PointState Decide(store::RunStore& db, const store::SweepPoint& point, bool force) {
-  if (point.run_id && point.run_status) {
-    switch (*point.run_status) {
-      case store::RunStatus::kCompleted:
-        if (!force || !point.reused) return {PointAction::kDone, point.run_id};
-        break;
-      case store::RunStatus::kRunning:
-        return {PointAction::kRunningElsewhere, point.run_id};
-      case store::RunStatus::kInterrupted:
-      case store::RunStatus::kFailed:
-        if (!point.reused) return {PointAction::kResume, point.run_id};
-        break;
-    }
+  const std::optional<store::RunStatus> status = point.run_id ? point.run_status : std::nullopt;
+  if (status == store::RunStatus::kRunning) return {PointAction::kRunningElsewhere, point.run_id};
+  if (force) return {PointAction::kRun, std::nullopt};
+  if (status == store::RunStatus::kCompleted) return {PointAction::kDone, point.run_id};
+  if ((status == store::RunStatus::kInterrupted || status == store::RunStatus::kFailed) && !point.reused) {
+    return {PointAction::kResume, point.run_id};
   }
-  if (!force) {
-    if (std::optional<std::string> earlier = ReusableRun(db, point.config_sha256)) {
-      return {PointAction::kReuse, earlier};
-    }
+  if (std::optional<std::string> earlier = ReusableRun(db, point.config_sha256)) {
+    return {PointAction::kReuse, earlier};
   }
   return {PointAction::kRun, std::nullopt};
 }
