@@ -62,7 +62,9 @@ Result<pid_t> SpawnRunexp(const std::vector<std::string>& args, const std::files
   posix_spawn_file_actions_adddup2(&setup.actions, STDOUT_FILENO, STDERR_FILENO);
 
   pid_t pid = 0;
-  int error = posix_spawn(&pid, exe->c_str(), &setup.actions, &setup.attr, argv.data(), environ);
+  // /proc/self/exe is this very binary even if a rebuild has replaced the
+  // file since: every point runs the code that planned the sweep.
+  int error = posix_spawn(&pid, "/proc/self/exe", &setup.actions, &setup.attr, argv.data(), environ);
   if (error != 0) return Status::IOError("cannot start " + *exe + ": " + std::strerror(error));
   return pid;
 }

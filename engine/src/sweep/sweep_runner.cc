@@ -100,6 +100,11 @@ PointState Decide(store::RunStore& db, const store::SweepPoint& point, bool forc
   return {PointAction::kRun, std::nullopt};
 }
 
+std::string ExitDescription(int exit_code) {
+  if (exit_code > 128) return "killed by signal " + std::to_string(exit_code - 128);
+  return "exit code " + std::to_string(exit_code);
+}
+
 std::string Figure(const std::optional<double>& value) {
   if (!value) return "-";
   char text[32];
@@ -263,7 +268,9 @@ int RunSweep(const SweepOptions& options) {
     Result<std::vector<store::SweepPoint>> now = db.ListSweepPoints(sweep->sweep_id);
     std::optional<std::string> run_id;
     if (now.ok()) run_id = (*now)[static_cast<size_t>(job.point)].run_id;
-    std::string outcome = run_id ? RunOutcome(db, *run_id) : "failed before its run started: " + LastLogLine(job.log);
+    std::string outcome = run_id ? RunOutcome(db, *run_id)
+                                 : "failed before its run started (" + ExitDescription(exit_code) +
+                                       "): " + LastLogLine(job.log) + " (" + job.log.string() + ")";
     if (exit_code != 0) ++failed;
     std::string line = std::string("[") + std::to_string(finished) + "/" + std::to_string(work.size()) + "] point ";
     line += std::to_string(job.point) + " [" + AssignmentsText(plan.points[static_cast<size_t>(job.point)].values);
