@@ -6,6 +6,8 @@
 //     from user data would be one);
 //   - as a screenshot 800 px wide: a PNG of that size in which each run's
 //     colour was actually painted.
+// and a sweep's report (sweep_fixture.h): its parameter charts hold the
+// expected markers and the page parses as XHTML.
 //
 // Chromium is required, not optional: scripts/debian-packages.txt installs
 // it, so a machine without it is set up wrongly and this test fails saying
@@ -18,6 +20,7 @@
 
 #include "png_image.h"
 #include "report_fixture.h"
+#include "sweep_fixture.h"
 
 namespace runexp::cli::testing {
 namespace {
@@ -37,35 +40,53 @@ std::string Chromium() {
   return path;
 }
 
+// Chromium with a profile of its own per call (so tests running at once, or
+// a user's browser, never share one) and console messages on stderr.
+class HeadlessChromium {
+ public:
+  // Fails the current test when chromium is missing or does not run.
+  void Start(const std::filesystem::path& profiles_dir) {
+    profiles_dir_ = profiles_dir;
+    binary_ = Chromium();
+    const char* kInstall = "; scripts/install-packages.sh installs it (scripts/debian-packages.txt)";
+    ASSERT_FALSE(binary_.empty()) << "chromium is not installed" << kInstall;
+    CommandResult version = runexp::testing::RunCommand(ShellQuote(binary_) + " --version");
+    ASSERT_EQ(version.exit_code, 0) << binary_ << " does not run: " << version.err << kInstall;
+  }
+
+  CommandResult Browse(const std::string& args, const std::filesystem::path& page) {
+    std::filesystem::path profile = profiles_dir_ / ("profile-" + std::to_string(profiles_++));
+    return runexp::testing::RunCommand(
+        ShellQuote(binary_) + " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" +
+        ShellQuote(profile.string()) + " --enable-logging=stderr --v=0 " + args + " " +
+        ShellQuote("file://" + page.string()));
+  }
+
+ private:
+  std::string binary_;
+  std::filesystem::path profiles_dir_;
+  int profiles_ = 0;
+};
+
+// No console message (script errors and failed loads are reported there).
+void ExpectNoConsoleErrors(const CommandResult& r) {
+  EXPECT_EQ(r.err.find(":CONSOLE"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Uncaught"), std::string::npos) << r.err;
+}
+
 class ReportBrowserTest : public ReportStoreTest {
  protected:
   void SetUp() override {
     ReportStoreTest::SetUp();
-    chromium_ = Chromium();
-    const char* kInstall = "; scripts/install-packages.sh installs it (scripts/debian-packages.txt)";
-    ASSERT_FALSE(chromium_.empty()) << "chromium is not installed" << kInstall;
-    CommandResult version = runexp::testing::RunCommand(ShellQuote(chromium_) + " --version");
-    ASSERT_EQ(version.exit_code, 0) << chromium_ << " does not run: " << version.err << kInstall;
+    ASSERT_NO_FATAL_FAILURE(chromium_.Start(dir()));
     report_ = dir() / "report.html";
     CommandResult r = Runexp(std::string("report ") + kRunA + " " + kRunB + " " + kRunC + " " + kRunD + " " +
                              kRunE + " -o " + ShellQuote(report_.string()));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 
-  // Chromium with a profile of its own (so tests running at once, or a
-  // user's browser, never share one) and console messages on stderr.
   CommandResult Browse(const std::string& args, const std::filesystem::path& page) {
-    std::filesystem::path profile = dir() / ("profile-" + std::to_string(profiles_++));
-    return runexp::testing::RunCommand(
-        ShellQuote(chromium_) + " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" +
-        ShellQuote(profile.string()) + " --enable-logging=stderr --v=0 " + args + " " +
-        ShellQuote("file://" + page.string()));
-  }
-
-  // No console message (script errors and failed loads are reported there).
-  static void ExpectNoConsoleErrors(const CommandResult& r) {
-    EXPECT_EQ(r.err.find(":CONSOLE"), std::string::npos) << r.err;
-    EXPECT_EQ(r.err.find("Uncaught"), std::string::npos) << r.err;
+    return chromium_.Browse(args, page);
   }
 
   void TearDown() override {
@@ -80,9 +101,8 @@ class ReportBrowserTest : public ReportStoreTest {
     ReportStoreTest::TearDown();
   }
 
-  std::string chromium_;
+  HeadlessChromium chromium_;
   std::filesystem::path report_;
-  int profiles_ = 0;
 };
 
 TEST_F(ReportBrowserTest, PageLoadsWithTheExpectedPoints) {
@@ -146,6 +166,50 @@ TEST_F(ReportBrowserTest, ScreenshotAt800PixelsShowsEveryRunsColour) {
   }
   size_t white = image->CountColour(0xffffff);
   EXPECT_LT(white, size_t{image->width} * image->height * 97 / 100) << "an almost blank page";
+}
+
+// ---- a sweep's report ---------------------------------------------------------
+
+class SweepReportBrowserTest : public SweepCliTest {
+ protected:
+  void SetUp() override {
+    SweepCliTest::SetUp();
+    ASSERT_NO_FATAL_FAILURE(chromium_.Start(dir()));
+    report_ = dir() / "sweep.html";
+    CommandResult r = Runexp(std::string("report --sweep ") + kGridSweepId + " -o " + ShellQuote(report_.string()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  HeadlessChromium chromium_;
+  std::filesystem::path report_;
+};
+
+TEST_F(SweepReportBrowserTest, ParameterChartsAndPointsLoad) {
+  CommandResult r = chromium_.Browse("--dump-dom", report_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ExpectNoConsoleErrors(r);
+  const std::string& dom = r.out;
+  ASSERT_NE(dom.find("id=\"report-end\""), std::string::npos) << "the page did not load to its end:\n" << dom;
+  // Four completed points on each of the four parameter charts.
+  for (const char* id : {"sweep-test-accuracy-0", "sweep-gap-0", "sweep-test-accuracy-1", "sweep-gap-1"}) {
+    std::string chart = Element(dom, std::string("data-chart=\"") + id + "\"", "</svg>");
+    ASSERT_FALSE(chart.empty()) << id;
+    EXPECT_EQ(Count(chart, "<circle class=\"point\""), 4u) << id;
+  }
+  EXPECT_EQ(Count(dom, "<tr data-point="), 6u);
+  EXPECT_NE(dom.find("data-status=\"pending\""), std::string::npos);
+}
+
+TEST_F(SweepReportBrowserTest, StrictXmlParserFindsNoError) {
+  for (const char* sweep : {kGridSweepId, kTextSweepId}) {
+    std::filesystem::path xhtml = dir() / (std::string(sweep) + ".xhtml");
+    CommandResult written = Runexp(std::string("report --sweep ") + sweep + " -o " + ShellQuote(xhtml.string()));
+    ASSERT_EQ(written.exit_code, 0) << written.err;
+    CommandResult r = chromium_.Browse("--dump-dom", xhtml);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.find("parsererror"), std::string::npos) << sweep << "\n" << r.out.substr(0, 2000);
+    EXPECT_NE(r.out.find("id=\"report-end\""), std::string::npos) << sweep;
+  }
 }
 
 }  // namespace

@@ -11,7 +11,6 @@
 #include "report/report_runs.h"
 #include "report/sweep_charts.h"
 #include "report_fixture.h"
-#include "store/run_store.h"
 #include "sweep_fixture.h"
 
 namespace runexp::cli::testing {
@@ -153,23 +152,7 @@ TEST_F(ReportSweepTest, TextAndBooleanKeysAreCategoriesAndUserTextIsEscaped) {
 }
 
 TEST_F(ReportSweepTest, ASweepWithNoRunsYetStillReportsItsPoints) {
-  {
-    Result<std::unique_ptr<store::RunStore>> db = store::RunStore::Open(db_path());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    store::SweepRecord sweep;
-    sweep.sweep_id = "20220401T000000-7c7c7c";
-    sweep.experiment = "new";
-    sweep.spec_sha256 = "spec of the new sweep";
-    sweep.mode = "grid";
-    sweep.keys_json = R"(["model.epochs"])";
-    sweep.experiment_file = "/x.toml";
-    sweep.folder = "/x";
-    std::vector<store::SweepPoint> points(2);
-    points[0].assignments_json = R"({"model.epochs": 1})";
-    points[1].point = 1;
-    points[1].assignments_json = R"({"model.epochs": 2})";
-    ASSERT_TRUE((*db)->CreateSweep(sweep, points).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(AddSweepWithoutRuns());
   CommandResult r = Runexp("report --sweep 7c7c -o -");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("<body data-runs=\"0\">"), std::string::npos);
@@ -232,7 +215,7 @@ report::ReportSweep Sweep(std::vector<std::string> keys, std::vector<SweepRow> r
   return sweep;
 }
 
-TEST(SweepParameterChart, OneKeyIsOneLineInValueOrder) {
+TEST(ReportSweepChart, OneKeyIsOneLineInValueOrder) {
   report::ReportSweep sweep = Sweep({"units"}, {Row(0, {int64_t{64}}, 0.9), Row(1, {int64_t{16}}, 0.8),
                                                 Row(2, {int64_t{32}}, std::nullopt)});
   report::LineChart chart = report::SweepParameterChart(sweep, 0, report::SweepMeasure::kTestAccuracy);
@@ -248,7 +231,7 @@ TEST(SweepParameterChart, OneKeyIsOneLineInValueOrder) {
   EXPECT_EQ(chart.series[0].points[2].y, 0.9);
 }
 
-TEST(SweepParameterChart, ThreeKeysGiveOneLinePerCombinationOfTheOtherTwo) {
+TEST(ReportSweepChart, ThreeKeysGiveOneLinePerCombinationOfTheOtherTwo) {
   std::vector<SweepRow> rows;
   int64_t point = 0;
   for (int64_t units : {16, 32}) {
@@ -268,7 +251,7 @@ TEST(SweepParameterChart, ThreeKeysGiveOneLinePerCombinationOfTheOtherTwo) {
   EXPECT_EQ(by_shuffle.x_categories, (std::vector<std::string>{"false", "true"}));
 }
 
-TEST(SweepParameterChart, PointsThatFormNoLinesAreUnjoinedMarkers) {
+TEST(ReportSweepChart, PointsThatFormNoLinesAreUnjoinedMarkers) {
   // A random sweep: every point has its own learning rate and units.
   std::vector<SweepRow> rows;
   for (int64_t i = 0; i < 12; ++i) rows.push_back(Row(i, {16 + i, 0.001 * static_cast<double>(i + 1)}, 0.5));
@@ -282,7 +265,7 @@ TEST(SweepParameterChart, PointsThatFormNoLinesAreUnjoinedMarkers) {
   EXPECT_FALSE(report::SweepParameterChart(repeated, 0, report::SweepMeasure::kGap).connect_points);
 }
 
-TEST(SweepParameterChart, LogScaleOnlyForPositiveValuesSpanningMoreThanAFactorOf20) {
+TEST(ReportSweepChart, LogScaleOnlyForPositiveValuesSpanningMoreThanAFactorOf20) {
   auto log_x = [](std::vector<double> values) {
     std::vector<SweepRow> rows;
     for (size_t i = 0; i < values.size(); ++i) rows.push_back(Row(static_cast<int64_t>(i), {values[i]}, 0.5));
@@ -295,7 +278,7 @@ TEST(SweepParameterChart, LogScaleOnlyForPositiveValuesSpanningMoreThanAFactorOf
   EXPECT_FALSE(log_x({-0.1, 10}));
 }
 
-TEST(SweepParameterChart, MixedOrMissingValuesAreCategories) {
+TEST(ReportSweepChart, MixedOrMissingValuesAreCategories) {
   report::ReportSweep sweep = Sweep({"opt"}, {Row(0, {std::string("adam")}, 0.9), Row(1, {int64_t{3}}, 0.8),
                                              Row(2, {std::nullopt}, 0.7)});
   report::LineChart chart = report::SweepParameterChart(sweep, 0, report::SweepMeasure::kTestAccuracy);

@@ -6,7 +6,6 @@
 #include <set>
 
 #include "json_value.h"
-#include "store/run_store.h"
 #include "store_cli_fixture.h"
 #include "sweep_fixture.h"
 
@@ -63,22 +62,7 @@ TEST_F(SweepCliTest, RunsSweepCombinesWithTheOtherFilters) {
 }
 
 TEST_F(SweepCliTest, RunsSweepOfASweepWithoutRunsSaysNoneMatch) {
-  {
-    Result<std::unique_ptr<store::RunStore>> db = store::RunStore::Open(db_path());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    store::SweepRecord empty;
-    empty.sweep_id = "20220401T000000-7c7c7c";
-    empty.experiment = "grid";
-    empty.spec_sha256 = "spec of the empty sweep";
-    empty.mode = "random";
-    empty.keys_json = R"(["model.epochs"])";
-    empty.experiment_file = "/x.toml";
-    empty.folder = "/x";
-    store::SweepPoint point;
-    point.assignments_json = R"({"model.epochs": 1})";
-    point.config_sha256 = "c";
-    ASSERT_TRUE((*db)->CreateSweep(empty, std::span<const store::SweepPoint>(&point, 1)).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(AddSweepWithoutRuns());
   CommandResult result = Runexp("runs --sweep 7c7c7c");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "no runs match\n");

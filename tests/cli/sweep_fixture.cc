@@ -116,6 +116,13 @@ void SweepCliTest::SetUp() {
   Write(db, {kUnrelatedRun, "grid", "2022-03-01T00:00:00.000Z", std::nullopt, std::nullopt, 0.97, 0.96});
 }
 
+void SweepCliTest::AddSweepWithoutRuns() const {
+  Result<std::unique_ptr<store::RunStore>> db = store::RunStore::Open(db_path());
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  CreateSweep(**db, kNewSweepId, "new", "grid", R"(["model.epochs"])",
+              {Point(0, R"({"model.epochs": 1})"), Point(1, R"({"model.epochs": 2})")});
+}
+
 void SweepCliTest::TearDown() {
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

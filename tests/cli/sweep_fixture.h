@@ -19,6 +19,9 @@
 //
 // kUnrelatedRun: a completed "grid" run that answers no point.
 //
+// AddSweepWithoutRuns() adds kNewSweepId, experiment "new", key model.epochs
+// = 1 and 2, both points pending.
+//
 // Thread-safety: test code, one fixture per test.
 #pragma once
 
@@ -33,6 +36,7 @@ namespace runexp::cli::testing {
 
 inline constexpr const char* kGridSweepId = "20220101T000000-5a5a5a";
 inline constexpr const char* kTextSweepId = "20220201T000000-6b6b6b";
+inline constexpr const char* kNewSweepId = "20220401T000000-7c7c7c";
 inline constexpr const char* kEarlierRun = "20211231T000000-e00000";
 inline constexpr const char* kPoint0Run = "20220101T000100-p00000";
 inline constexpr const char* kPoint2Run = "20220101T000200-p00002";
@@ -53,6 +57,7 @@ class SweepCliTest : public ::testing::Test {
 
   const std::filesystem::path& dir() const { return dir_; }
   std::string db_path() const { return (dir_ / "results.db").string(); }
+  void AddSweepWithoutRuns() const;
 
   // `runexp ARGS --results <db>` with no terminal width limit; args go to
   // the shell as written.

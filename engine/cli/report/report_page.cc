@@ -111,14 +111,6 @@ std::string Legend(const ReportInput& input) {
   return out + "</ul>";
 }
 
-std::string Notes(const ReportInput& input) {
-  std::vector<std::string> notes = ChartNotes(input);
-  if (notes.empty()) return "";
-  std::string out = "<ul class=\"notes\">";
-  for (const std::string& note : notes) out += "<li>" + EscapeHtml(note) + "</li>";
-  return out + "</ul>";
-}
-
 }  // namespace
 
 std::string RenderReportPage(const ReportInput& input) {
@@ -140,7 +132,7 @@ std::string RenderReportPage(const ReportInput& input) {
   // One section per line, so the file reads and diffs sensibly.
   for (const std::string& section :
        {Legend(input), RenderSvgChart(MeasureChart(input, Measure::kAccuracy)),
-        RenderSvgChart(MeasureChart(input, Measure::kLoss)), Notes(input), RunsSection(input),
+        RenderSvgChart(MeasureChart(input, Measure::kLoss)), NoteList(ChartNotes(input)), RunsSection(input),
         ResultsSection(input), ParamsSection(input), ProvenanceSection(input)}) {
     out += section;
     out += '\n';

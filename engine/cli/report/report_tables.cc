@@ -123,6 +123,13 @@ std::string LineSwatch(const std::string& colour, const std::string& dasharray) 
          EscapeHtml(colour) + "\" stroke-width=\"3\"" + dash + "/></svg>";
 }
 
+std::string NoteList(const std::vector<std::string>& notes) {
+  if (notes.empty()) return "";
+  std::string out = "<ul class=\"notes\">";
+  for (const std::string& note : notes) out += "<li>" + EscapeHtml(note) + "</li>";
+  return out + "</ul>";
+}
+
 std::string RunsSection(const ReportInput& input) {
   std::string out =
       "<h2 id=\"runs\">Runs</h2><div class=\"scroll\"><table class=\"runs\"><thead><tr><th>run</th><th>id</th>"

@@ -143,10 +143,7 @@ std::string Notes(const SweepTable& table) {
       notes.push_back(who + " " + row.status + ": its last epoch is not a result, so the charts leave it out.");
     }
   }
-  if (notes.empty()) return "";
-  std::string out = "<ul class=\"notes\">";
-  for (const std::string& note : notes) out += "<li>" + EscapeHtml(note) + "</li>";
-  return out + "</ul>";
+  return NoteList(notes);
 }
 
 }  // namespace
