@@ -46,10 +46,12 @@ void RegisterVerifyCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterEvalCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterPredictCommand(CLI::App& root, CommandRegistry& registry);
 void RegisterSweepCommand(CLI::App& root, CommandRegistry& registry);
+void RegisterMergeCommand(CLI::App& root, CommandRegistry& registry);
 
 inline void RegisterAllCommands(CLI::App& root, CommandRegistry& registry) {
   RegisterRunCommand(root, registry);
   RegisterSweepCommand(root, registry);
+  RegisterMergeCommand(root, registry);
   RegisterResumeCommand(root, registry);
   RegisterVerifyCommand(root, registry);
   RegisterCheckCommand(root, registry);

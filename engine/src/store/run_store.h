@@ -62,6 +62,13 @@ struct RunFilter {
   int64_t limit = 0;  // 0: all
 };
 
+// What MergeShard did with the shard's runs.
+struct MergeCounts {
+  int64_t merged = 0;     // new or changed since the last merge: copied with all their rows
+  int64_t unchanged = 0;  // already here exactly as in the shard
+  int64_t running = 0;    // not finished yet: left for a later merge
+};
+
 class RunStore {
  public:
   // Opens (creating if absent; the directory must exist) and migrates path.
@@ -136,6 +143,16 @@ class RunStore {
   // The newest completed run whose effective configuration hashes to
   // config_sha256, if any.
   Result<std::optional<std::string>> FindCompletedRun(const std::string& config_sha256);
+
+  // ---- merging (merge_shard.cc) -------------------------------------------
+  // Folds the finished runs of another results database — a shard a Slurm
+  // task wrote — into this one, in one transaction: runs with their inputs,
+  // params, epochs, metrics, checkpoints (paths re-based onto this database's
+  // folder) and tags, run ids kept; the shard's sweep and points are added if
+  // missing and points are linked to their runs. Idempotent: a run already
+  // here with the same status, end and resume count is left alone, a changed
+  // one is replaced. Runs still `running` in the shard are not merged.
+  Result<MergeCounts> MergeShard(const std::string& shard_path);
 
   // ---- reading ------------------------------------------------------------
   // Exact id, unambiguous prefix, or prefix of the random part; see run_id.h.

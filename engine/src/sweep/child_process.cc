@@ -69,6 +69,43 @@ Result<pid_t> SpawnRunexp(const std::vector<std::string>& args, const std::files
   return pid;
 }
 
+Result<CommandOutput> RunProgram(const std::vector<std::string>& args) {
+  std::vector<std::string> argv_text = args;
+  std::vector<char*> argv;
+  for (std::string& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return Status::IOError(std::string("pipe: ") + std::strerror(errno));
+  SpawnSetup setup;
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&setup.attr, &none);
+  posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK);
+  posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&setup.actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&setup.actions, pipe_fds[1], STDERR_FILENO);
+  pid_t pid = 0;
+  int error = posix_spawnp(&pid, argv[0], &setup.actions, &setup.attr, argv.data(), environ);
+  close(pipe_fds[1]);
+  if (error != 0) {
+    close(pipe_fds[0]);
+    return Status::NotFound("cannot run " + args.front() + ": " + std::strerror(error));
+  }
+  CommandOutput result;
+  char buffer[4096];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    result.out.append(buffer, static_cast<size_t>(n));
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
 std::optional<ChildExit> PollChildExit() {
   int status = 0;
   pid_t pid = waitpid(-1, &status, WNOHANG);

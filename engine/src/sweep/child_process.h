@@ -32,6 +32,14 @@ struct ChildExit {
 // A child that has ended, if any (never blocks).
 std::optional<ChildExit> PollChildExit();
 
+// A program (found on PATH) run to its end with its output captured: for
+// sbatch and squeue.
+struct CommandOutput {
+  int exit_code = 0;
+  std::string out;  // stdout and stderr together
+};
+Result<CommandOutput> RunProgram(const std::vector<std::string>& args);
+
 // The last non-empty line of a log, for a one-line report of a failure.
 std::string LastLogLine(const std::filesystem::path& log);
 

@@ -18,6 +18,8 @@
 #include "sweep/node_text.h"
 #include "sweep/child_process.h"
 #include "sweep/point_jobs.h"
+#include "sweep/run_outcome.h"
+#include "sweep/sweep_slurm.h"
 
 namespace runexp::sweep {
 
@@ -105,39 +107,25 @@ std::string ExitDescription(int exit_code) {
   return "exit code " + std::to_string(exit_code);
 }
 
-std::string Figure(const std::optional<double>& value) {
-  if (!value) return "-";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4f", *value);
-  return text;
-}
-
-// "completed: train 0.9901, test 0.9790, gap 0.0111, 12.3 s (run ID)"
-std::string RunOutcome(store::RunStore& db, const std::string& run_id) {
-  Result<store::RunSummary> summary = db.GetSummary(run_id);
-  if (!summary.ok()) return "run " + run_id + " (" + summary.status().message() + ")";
-  const store::RunSummary& s = *summary;
-  std::string text = std::string(store::RunStatusName(s.status));
-  if (s.status == store::RunStatus::kCompleted) {
-    text += ": train " + Figure(s.final_train_accuracy) + ", test " + Figure(s.final_test_accuracy) + ", gap " +
-            Figure(s.final_gap_accuracy);
-  } else if (s.error) {
-    text += ": " + *s.error;
-  }
-  return text + " (run " + run_id + ")";
-}
-
+// `runexp run` of one point, without --results and --threads (which differ
+// between a local child and a Slurm task).
 std::vector<std::string> RunArguments(const SweepPlan& plan, const store::SweepRecord& sweep, int64_t point,
-                                      const fs::path& results_path, int threads, const SweepOptions& options) {
+                                      const SweepOptions& options) {
   std::vector<std::string> args = {"run", plan.experiment_file.string()};
   for (const std::string& value : plan.PointOverrides(point)) {
     args.push_back("--set");
     args.push_back(value);
   }
-  args.insert(args.end(), {"--results", results_path.string(), "--threads", std::to_string(threads), "--sweep",
-                           sweep.sweep_id, "--sweep-point", std::to_string(point), "--name",
+  args.insert(args.end(), {"--sweep", sweep.sweep_id, "--sweep-point", std::to_string(point), "--name",
                            AssignmentsText(plan.points[static_cast<size_t>(point)].values), "-q"});
   for (const fs::path& dir : options.plugin_dirs) args.insert(args.end(), {"--plugin-dir", dir.string()});
+  return args;
+}
+
+std::vector<std::string> LocalRunArguments(const SweepPlan& plan, const store::SweepRecord& sweep, int64_t point,
+                                           const fs::path& results_path, int threads, const SweepOptions& options) {
+  std::vector<std::string> args = RunArguments(plan, sweep, point, options);
+  args.insert(args.end(), {"--results", results_path.string(), "--threads", std::to_string(threads)});
   return args;
 }
 
@@ -208,13 +196,25 @@ int RunSweep(const SweepOptions& options) {
   fs::create_directories(folder, folder_error);
   if (folder_error) return FailWith(kExitRunFailed, folder.string() + ": cannot create folder: " + folder_error.message());
 
+  const bool on_slurm = options.executor == "slurm";
+  std::map<int64_t, std::string> queued;
+  if (on_slurm) {
+    // What earlier tasks finished counts before deciding what to submit.
+    if (Result<store::MergeCounts> merged = MergeSweepShards(db, folder); !merged.ok()) {
+      return FailWith(kExitRunFailed, merged.status().ToString());
+    }
+    Result<std::map<int64_t, std::string>> listed = QueuedPoints(folder);
+    if (!listed.ok()) return FailWith(kExitRunFailed, listed.status().ToString());
+    queued = std::move(*listed);
+  }
   Result<std::vector<store::SweepPoint>> recorded = db.ListSweepPoints(sweep->sweep_id);
   if (!recorded.ok()) return FailWith(kExitRunFailed, recorded.status().ToString());
 
   const int cores = std::max(1, tbb::info::default_concurrency());
   const int jobs = std::max(1, options.jobs);
-  const int threads = options.threads > 0 ? options.threads : std::max(1, cores / jobs);
-  if (jobs * threads > cores) {
+  const int threads = on_slurm ? options.slurm.cpus_per_task
+                              : options.threads > 0 ? options.threads : std::max(1, cores / jobs);
+  if (!on_slurm && jobs * threads > cores) {
     std::cerr << "runexp: note: " << jobs << " jobs x " << threads << " threads on " << cores
               << " cores: the points will share cores (results do not change, only the time)\n";
   }
@@ -222,7 +222,8 @@ int RunSweep(const SweepOptions& options) {
   std::map<PointAction, int> counts;
   std::map<int64_t, PointState> states;
   for (const store::SweepPoint& point : *recorded) {
-    states[point.point] = Decide(db, point, options.force);
+    states[point.point] = queued.count(point.point) ? PointState{PointAction::kRunningElsewhere, point.run_id}
+                                                    : Decide(db, point, options.force);
     ++counts[states[point.point].action];
   }
   const int to_start = counts[PointAction::kResume] + counts[PointAction::kRun];
@@ -231,8 +232,10 @@ int RunSweep(const SweepOptions& options) {
       " done, " + std::to_string(counts[PointAction::kReuse]) + " reused, " +
       std::to_string(counts[PointAction::kResume]) + " to resume, " + std::to_string(counts[PointAction::kRun]) +
       " to run" +
-      (to_start == 0 ? "" : "; " + std::to_string(std::min(jobs, to_start)) + " at a time, " +
-                                std::to_string(threads) + " thread" + (threads == 1 ? "" : "s") + " each"));
+      (to_start == 0 ? ""
+       : on_slurm    ? "; on Slurm, " + std::to_string(threads) + " CPU" + (threads == 1 ? "" : "s") + " per task"
+                     : "; " + std::to_string(std::min(jobs, to_start)) + " at a time, " + std::to_string(threads) +
+                           " thread" + (threads == 1 ? "" : "s") + " each"));
 
   std::vector<PointJob> work;
   for (const auto& [index, state] : states) {
@@ -242,7 +245,8 @@ int RunSweep(const SweepOptions& options) {
       case PointAction::kDone:
         break;
       case PointAction::kRunningElsewhere:
-        say(label + ": run " + *state.run_id + " is running in another process; not started again");
+        say(label + (state.run_id ? ": run " + *state.run_id + " is running" : ": queued") +
+            " in another process; not started again");
         break;
       case PointAction::kReuse:
         if (Status status = db.LinkSweepPoint(sweep->sweep_id, index, *state.run_id, true); !status.ok()) {
@@ -254,10 +258,16 @@ int RunSweep(const SweepOptions& options) {
         work.push_back({index, ResumeArguments(*state.run_id, results_path, threads, options), PointLog(folder, index)});
         break;
       case PointAction::kRun:
-        work.push_back({index, RunArguments(plan, *sweep, index, results_path, threads, options),
+        work.push_back({index, LocalRunArguments(plan, *sweep, index, results_path, threads, options),
                         PointLog(folder, index)});
         break;
     }
+  }
+
+  if (on_slurm) {
+    std::vector<PointToSubmit> submit;
+    for (const PointJob& job : work) submit.push_back({job.point, RunArguments(plan, *sweep, job.point, options)});
+    return SubmitSweepPoints(db, *sweep, submit, options.slurm, options.wait, interrupt, say);
   }
 
   int finished = 0, failed = 0;

@@ -11,7 +11,8 @@
 //      `runexp resume`) child process with its share of the cores; results
 //      do not depend on the share, so a point's numbers equal the point run
 //      alone;
-//   5. a line per finished point, and a summary. Ctrl-C stops the children
+//   5. a line per finished point, and a summary. With --executor slurm, 4-5
+//      are one job array instead (sweep_slurm.h), followed with --wait. Ctrl-C stops the children
 //      (their runs are recorded as interrupted) and starts no more.
 // Returns the process exit code: 0 when every point completed, 1 when some
 // failed, 2 for invalid input, 130 when interrupted.
@@ -22,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "sweep/slurm_queue.h"
 #include "sweep/sweep_plan.h"
 
 namespace runexp::sweep {
@@ -36,6 +38,10 @@ struct SweepOptions {
   bool dry_run = false;                               // plan and print, run nothing, write nothing
   bool quiet = false;
   std::string command_line;
+  // "local" (child processes here) or "slurm" (one job array; sweep_slurm.h).
+  std::string executor = "local";
+  SlurmOptions slurm;
+  bool wait = false;  // slurm: follow the array to its end and merge
 };
 
 int RunSweep(const SweepOptions& options);

@@ -1,0 +1,56 @@
+#include "sweep/sweep_task.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "run/execute_run.h"
+#include "store/run_store.h"
+#include "sweep/sweep_folder.h"
+
+namespace runexp::sweep {
+
+int RunSweepTask(const std::filesystem::path& folder, int64_t point) {
+  const std::filesystem::path shard = ShardPath(folder, point);
+  Result<std::vector<std::string>> args = ReadArgs(TaskArgsPath(folder, point));
+  if (!args.ok()) return FailWith(kExitUsage, args.status().ToString());
+  const char* cpus = std::getenv("SLURM_CPUS_PER_TASK");
+  const std::string threads = cpus != nullptr && std::atoi(cpus) > 0 ? cpus : "1";
+
+  std::optional<std::string> resume_id;
+  {
+    // Opening reaps a run whose process died on this host.
+    Result<std::unique_ptr<store::RunStore>> db = store::RunStore::Open(shard.string());
+    if (!db.ok()) return FailWith(kExitUsage, db.status().ToString());
+    Result<std::vector<store::SweepPoint>> points = (*db)->ListSweepPoints(folder.filename().string());
+    if (!points.ok()) return FailWith(kExitUsage, points.status().ToString());
+    if (points->size() != 1 || points->front().point != point) {
+      return FailWith(kExitUsage, shard.string() + ": not the shard of point " + std::to_string(point));
+    }
+    const store::SweepPoint& recorded = points->front();
+    if (recorded.run_id && recorded.run_status == store::RunStatus::kCompleted) {
+      std::cout << "point " << point << ": run " << *recorded.run_id << " already completed\n";
+      return kExitOk;
+    }
+    if (recorded.run_id && recorded.run_status != store::RunStatus::kRunning) resume_id = recorded.run_id;
+  }
+
+  std::vector<std::string> argv_text = {"runexp"};
+  if (resume_id) {
+    argv_text.insert(argv_text.end(), {"resume", *resume_id});
+  } else {
+    argv_text.insert(argv_text.end(), args->begin(), args->end());
+  }
+  argv_text.insert(argv_text.end(), {"--results", shard.string(), "--threads", threads});
+  std::vector<char*> argv;
+  for (std::string& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  execv("/proc/self/exe", argv.data());
+  return FailWith(kExitRunFailed, std::string("cannot start runexp: ") + std::strerror(errno));
+}
+
+}  // namespace runexp::sweep
