@@ -13,12 +13,15 @@
 
 #include "run_command.h"
 #include "sql_reader.h"
+#include "sweep_results.h"
 
 namespace runexp {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::MakeTempDir;
+using testing::PointEpochs;
+using testing::PointWeights;
 using testing::QueryRows;
 using testing::QueryValue;
 using testing::RunCommand;
@@ -33,17 +36,6 @@ std::string Runexp(const std::string& args) { return std::string(RUNEXP_EXE) + "
 
 std::string Sweep(const std::string& db, const std::string& extra = "") {
   return Runexp("sweep " + ShellQuote(kExperiment) + kGrid + " --results " + ShellQuote(db) + extra);
-}
-
-// Every epoch of every point, in point order: what must not change.
-std::vector<std::vector<std::string>> PointEpochs(const std::string& db) {
-  return QueryRows(db, "SELECT p.point, e.epoch, e.train_loss, e.train_accuracy, e.test_loss, e.test_accuracy "
-                       "FROM sweep_points p JOIN epoch_metrics e ON e.run_id = p.run_id ORDER BY p.point, e.epoch");
-}
-
-std::vector<std::vector<std::string>> PointWeights(const std::string& db) {
-  return QueryRows(db, "SELECT p.point, (SELECT c.weights_sha256 FROM checkpoints c WHERE c.run_id = p.run_id "
-                       "ORDER BY c.epoch DESC LIMIT 1) FROM sweep_points p ORDER BY p.point");
 }
 
 class SweepTest : public ::testing::Test {
