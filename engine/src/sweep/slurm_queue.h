@@ -26,9 +26,10 @@ struct SlurmOptions {
 // "0-3,7,9-10": the array indexes as sbatch's --array wants them.
 std::string ArraySpec(const std::vector<int64_t>& indexes);
 
-// Submits `points` of the sweep in `folder` as one job array running
-// `runexp_exe sweep task FOLDER INDEX`; records the job and the options in
-// the folder; returns the job id.
+// Submits `points` of the sweep in `folder` as job arrays running
+// `runexp sweep task FOLDER POINT` (one array per 1000 consecutive point
+// numbers, so no index exceeds Slurm's default MaxArraySize); records the
+// jobs and the options in the folder; returns the job ids ("12,13").
 Result<std::string> SubmitArray(const std::filesystem::path& folder, const std::string& sweep_id,
                                 const std::vector<int64_t>& points, const SlurmOptions& options);
 

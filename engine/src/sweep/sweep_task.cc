@@ -1,5 +1,6 @@
 #include "sweep/sweep_task.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,6 +38,15 @@ int RunSweepTask(const std::filesystem::path& folder, int64_t point) {
     }
     if (recorded.run_id && recorded.run_status != store::RunStatus::kRunning) resume_id = recorded.run_id;
   }
+
+  // The point's own log, as for a local child (Slurm's --output has only its own words).
+  const std::filesystem::path log = PointLogPath(folder, point);
+  int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) return FailWith(kExitRunFailed, log.string() + ": cannot open: " + std::strerror(errno));
+  std::cout.flush();
+  dup2(log_fd, STDOUT_FILENO);
+  dup2(log_fd, STDERR_FILENO);
+  close(log_fd);
 
   std::vector<std::string> argv_text = {"runexp"};
   if (resume_id) {
