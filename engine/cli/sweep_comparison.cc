@@ -34,7 +34,7 @@ bool SortsDescending(const std::string& column) {
 
 Cell ValueCell(const std::optional<store::ParamValue>& value) {
   if (!value) return Cell{std::monostate{}, SweepValueText(value)};
-  return std::visit([](const auto& v) { return Cell{v, store::ParamValueToString(v)}; }, *value);
+  return std::visit([&](const auto& v) { return Cell{v, SweepValueText(value)}; }, *value);
 }
 
 Cell StatusCell(const SweepRow& row) {

@@ -1,5 +1,7 @@
 #include "sweep_table.h"
 
+#include <charconv>
+
 #include "json_value.h"
 
 namespace runexp::cli {
@@ -88,7 +90,15 @@ std::optional<size_t> BestRow(const SweepTable& table) {
 }
 
 std::string SweepValueText(const std::optional<store::ParamValue>& value) {
-  return value ? store::ParamValueToString(*value) : "(unset)";
+  if (!value) return "(unset)";
+  // Shortest exact text, but like %g rather than ParamValueToString's
+  // shortest-of-either: a learning rate of 0.0003 reads as that, not 3e-04.
+  if (const double* number = std::get_if<double>(&*value)) {
+    char text[32];
+    auto [end, error] = std::to_chars(text, text + sizeof text, *number, std::chars_format::general);
+    if (error == std::errc()) return std::string(text, end);
+  }
+  return store::ParamValueToString(*value);
 }
 
 std::string DescribeAssignments(const SweepTable& table, const SweepRow& row) {

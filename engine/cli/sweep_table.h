@@ -53,7 +53,8 @@ std::optional<size_t> BestRow(const SweepTable& table);
 // "model.layers[0].units=64, model.optimizer.learning_rate=0.001".
 std::string DescribeAssignments(const SweepTable& table, const SweepRow& row);
 
-// The value as shown to people; "(unset)" when missing.
+// The value as shown to people ("0.0003", "1e-05", "64", "adam", "true");
+// "(unset)" when missing.
 std::string SweepValueText(const std::optional<store::ParamValue>& value);
 
 }  // namespace runexp::cli

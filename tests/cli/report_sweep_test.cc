@@ -189,7 +189,17 @@ TEST_F(ReportSweepTest, UsageErrorsWriteNothing) {
   }
 }
 
-// ---- the chart builder on sweeps made in memory ------------------------------
+// ---- values and the chart builder on sweeps made in memory ------------------
+
+TEST(ReportSweepValues, ShownAsPeopleWriteThem) {
+  EXPECT_EQ(SweepValueText(store::ParamValue(0.0003)), "0.0003") << "not 3e-04";
+  EXPECT_EQ(SweepValueText(store::ParamValue(1e-5)), "1e-05");
+  EXPECT_EQ(SweepValueText(store::ParamValue(0.1)), "0.1");
+  EXPECT_EQ(SweepValueText(store::ParamValue(int64_t{64})), "64");
+  EXPECT_EQ(SweepValueText(store::ParamValue(true)), "true");
+  EXPECT_EQ(SweepValueText(store::ParamValue(std::string("adam"))), "adam");
+  EXPECT_EQ(SweepValueText(std::nullopt), "(unset)");
+}
 
 SweepRow Row(int64_t point, std::vector<std::optional<store::ParamValue>> values, std::optional<double> test) {
   SweepRow row;

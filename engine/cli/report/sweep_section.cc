@@ -118,7 +118,7 @@ std::string PointsTable(const ReportSweep& sweep) {
     out += "<td class=\"label\">" + (sweep.run_index[i] ? RunBadge(*sweep.run_index[i]) : FormatFixed(std::nullopt, 0)) +
            "</td>";
     for (const std::optional<store::ParamValue>& value : row.values) {
-      out += value ? "<td>" + EscapeHtml(store::ParamValueToString(*value)) + "</td>"
+      out += value ? "<td>" + EscapeHtml(SweepValueText(value)) + "</td>"
                    : "<td><span class=\"unset\">(unset)</span></td>";
     }
     out += "<td>" + StatusHtml(row) + "</td>";
