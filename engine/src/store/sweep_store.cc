@@ -130,8 +130,15 @@ Result<std::string> RunStore::ResolveSweepId(std::string_view typed) {
   }
   if (ids.empty()) return Status::NotFound(path_ + ": no sweeps on record");
   Result<std::string> id = MatchRunId(typed, ids);
-  if (!id.ok()) return id.status().WithContext(path_ + ": sweep");
-  return id;
+  if (id.ok()) return id;
+  // Sweep ids are made like run ids; only the words differ.
+  std::string message = id.status().message();
+  for (const auto& [run_words, sweep_words] : {std::pair<std::string, std::string>{"no run matches", "no sweep matches"},
+                                               {"run id ", "sweep id "}}) {
+    if (size_t at = message.find(run_words); at != std::string::npos) message.replace(at, run_words.size(), sweep_words);
+  }
+  const std::string where = path_ + ": " + message;
+  return id.status().code() == StatusCode::kNotFound ? Status::NotFound(where) : Status::InvalidArgument(where);
 }
 
 Result<std::vector<SweepPoint>> RunStore::ListSweepPoints(const std::string& sweep_id) {
