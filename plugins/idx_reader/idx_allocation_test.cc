@@ -40,8 +40,11 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+// Not inlined: g++ (-O1, as in the sanitizer build) would otherwise inline
+// these into callers of the built-in `new` it assumes, and -Wmismatched-new-delete
+// would call free() on operator new's pointer a mismatch. Here new is malloc.
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace runexp::idx {
 namespace {
