@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "results_location.h"
+#include "sweep/slurm_queue.h"
 #include "sweep/sweep_folder.h"
 
 namespace runexp::cli {
@@ -38,7 +39,19 @@ void RegisterMergeCommand(CLI::App& root, CommandRegistry& registry) {
         std::cerr << "runexp: " << sweep.status().ToString() << "\n";
         return kExitUsage;
       }
-      for (const auto& shard : sweep::ListShards(sweep->folder)) paths.push_back(shard.string());
+      // Not the shards of points still queued or running: their tasks may be writing them.
+      Result<std::map<int64_t, std::string>> queued = sweep::QueuedPoints(sweep->folder);
+      if (!queued.ok()) {
+        std::cerr << "runexp: " << queued.status().ToString() << "\n";
+        return kExitRunFailed;
+      }
+      for (const auto& [point, shard] : sweep::ListShards(sweep->folder)) {
+        if (queued->count(point)) {
+          std::cout << "point " << point << " is still " << (*queued)[point] << " on Slurm; its shard waits\n";
+        } else {
+          paths.push_back(shard.string());
+        }
+      }
     }
     if (paths.empty()) {
       std::cerr << "runexp merge: nothing to merge (give shard files or --sweep ID)\n";

@@ -1,5 +1,6 @@
 // `runexp sweep FILE.toml`: run every point of a parameter sweep, here or on
 // Slurm; `runexp sweep status|resume ID` for a sweep on Slurm.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -32,6 +33,28 @@ int WithSweep(const std::string& results, const std::string& typed, StoreAccess 
     return kExitUsage;
   }
   return action(**db, *sweep);
+}
+
+// Options that only mean something for one executor, or that would break
+// how runexp tracks its Slurm jobs; "" when the combination is fine.
+std::string OptionConflict(const CLI::App& app, const sweep::SweepOptions& options) {
+  const bool slurm = options.executor == "slurm";
+  for (const char* name : {"--partition", "--time", "--cpus-per-task", "--sbatch-arg", "--wait"}) {
+    if (!slurm && app.count(name) > 0) return std::string(name) + " needs --executor slurm";
+  }
+  if (!slurm) return "";
+  for (const char* name : {"--jobs", "--threads"}) {
+    if (app.count(name) > 0) return std::string(name) + " is for local sweeps; on Slurm use --cpus-per-task";
+  }
+  if (options.force) return "--force is not supported with --executor slurm";
+  for (const std::string& arg : options.slurm.extra_args) {
+    for (const char* taken : {"-J", "--job-name", "-a", "--array"}) {
+      if (arg == taken || arg.rfind(std::string(taken) + (taken[1] == '-' ? "=" : ""), 0) == 0) {
+        return "--sbatch-arg " + arg + ": runexp sets the job name and array itself (it finds its tasks by them)";
+      }
+    }
+  }
+  return "";
 }
 
 void AddSweepSubcommands(CLI::App* app, std::vector<std::function<int()>>& runs) {
@@ -141,16 +164,15 @@ void RegisterSweepCommand(CLI::App& root, CommandRegistry& registry) {
       std::cerr << "runexp sweep: an experiment file is required (or: status ID, resume ID)\n" << app->help();
       return kExitUsage;
     }
-    const bool slurm_only = !options->slurm.partition.empty() || !options->slurm.time.empty() ||
-                            !options->slurm.extra_args.empty() || options->wait;
-    if (options->executor != "slurm" && slurm_only) {
-      std::cerr << "runexp sweep: --partition, --time, --sbatch-arg and --wait need --executor slurm\n";
+    if (std::string problem = OptionConflict(*app, *options); !problem.empty()) {
+      std::cerr << "runexp sweep: " << problem << "\n";
       return kExitUsage;
     }
     options->request.experiment_file = *file;
     options->command_line = InvocationLine();
     if (!results->empty()) options->results_path = *results;
-    for (const std::string& dir : *plugin_dirs) options->plugin_dirs.emplace_back(dir);
+    // Absolute: a Slurm task may start in another folder.
+    for (const std::string& dir : *plugin_dirs) options->plugin_dirs.push_back(std::filesystem::absolute(dir));
     return sweep::RunSweep(*options);
   });
 }

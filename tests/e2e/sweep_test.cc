@@ -180,10 +180,14 @@ TEST_F(SweepTest, CtrlCStopsTheSweepAndRunningItAgainFinishesIt) {
   ASSERT_EQ(RunCommand(command).exit_code, 130);
   EXPECT_LT(std::stoi(QueryValue(db_, "SELECT count(*) FROM sweep_results WHERE status = 'completed'")), 4);
   EXPECT_EQ(QueryValue(db_, "SELECT count(*) FROM runs WHERE status = 'running'"), "0");
+  // The point running at the Ctrl-C got it passed on and recorded itself as stopped.
+  const std::string stopped = QueryValue(db_, "SELECT run_id FROM runs WHERE status = 'interrupted'");
+  EXPECT_NE(QueryValue(db_, "SELECT error FROM runs WHERE run_id = '" + stopped + "'"), "NULL");
 
   auto finished = RunCommand(Sweep(db_));
   ASSERT_EQ(finished.exit_code, 0) << finished.err << finished.out;
   EXPECT_NE(finished.out.find("continuing sweep"), std::string::npos) << finished.out;
+  EXPECT_EQ(QueryValue(db_, "SELECT resume_count FROM runs WHERE run_id = '" + stopped + "'"), "1");
   ExpectSameAsReference();
 }
 

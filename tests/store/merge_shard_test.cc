@@ -111,6 +111,43 @@ TEST_F(MergeShardTest, AChangedRunReplacesItsCopyAndRunningRunsWait) {
   EXPECT_EQ(SqlScalar(main_path_, "SELECT run_id FROM sweep_points"), run);
 }
 
+TEST_F(MergeShardTest, ACopyNewerHereIsKeptAndWhatPointsAtAReplacedCopySurvives) {
+  const std::string run = FinishedShardRun(RunStatus::kInterrupted);
+  ASSERT_TRUE(main_->MergeShard(shard_path_).ok());
+  // Here, another sweep reuses the run, a verify run names it as its parent,
+  // and it carries a tag of its own.
+  SweepRecord other{"o", "exp", "", "spec-o", "grid", "[]", "/x.toml", std::nullopt, dir_.File("o")};
+  SweepPoint reuse{0, "{}", "cfg", std::nullopt, false, std::nullopt};
+  ASSERT_TRUE(main_->CreateSweep(other, std::span<const SweepPoint>(&reuse, 1)).ok());
+  ASSERT_TRUE(main_->LinkSweepPoint("o", 0, run, true).ok());
+  RunRecord child = MakeRun("exp");
+  child.parent_run_id = run;
+  Result<std::string> child_id = main_->BeginRun(child);
+  ASSERT_TRUE(child_id.ok());
+  ASSERT_TRUE(main_->Tag(run, "mine", "1").ok());
+
+  // The shard's copy is resumed and completes: it replaces the copy here.
+  ASSERT_TRUE(shard_->ResumeRun(run, 2).ok());
+  ASSERT_TRUE(shard_->FinishRun(run, RunStatus::kCompleted).ok());
+  Result<MergeCounts> merged = main_->MergeShard(shard_path_);
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  EXPECT_EQ(merged->merged, 1);
+  EXPECT_EQ(SqlScalar(main_path_, "SELECT status FROM runs WHERE run_id = '" + run + "'"), "completed");
+  EXPECT_EQ(SqlScalar(main_path_, "SELECT run_id || ' ' || reused FROM sweep_points WHERE sweep_id = 'o'"),
+            run + " 1");
+  EXPECT_EQ(SqlScalar(main_path_, "SELECT parent_run_id FROM runs WHERE run_id = '" + *child_id + "'"), run);
+  EXPECT_EQ(SqlColumn(main_path_, "SELECT key FROM tags ORDER BY key"), (std::vector<std::string>{"k", "mine"}));
+
+  // Stopped and resumed here as well, beyond the shard: the shard's older
+  // copy never wins.
+  SqlExec(main_path_, "UPDATE runs SET status = 'interrupted' WHERE run_id = '" + run + "'");
+  ASSERT_TRUE(main_->ResumeRun(run, 2).ok());
+  EXPECT_EQ(main_->MergeShard(shard_path_)->merged, 0) << "a running copy here is left alone";
+  ASSERT_TRUE(main_->FinishRun(run, RunStatus::kCompleted).ok());
+  EXPECT_EQ(main_->MergeShard(shard_path_)->merged, 0) << "a copy resumed more often here is newer";
+  EXPECT_EQ(SqlScalar(main_path_, "SELECT resume_count FROM runs WHERE run_id = '" + run + "'"), "2");
+}
+
 TEST_F(MergeShardTest, ForeignFilesAndItselfAreRefusedWithNothingChanged) {
   SqlExec(dir_.File("other.db"), "CREATE TABLE t (x)");
   EXPECT_FALSE(main_->MergeShard(dir_.File("other.db")).ok());

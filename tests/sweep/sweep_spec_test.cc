@@ -92,6 +92,22 @@ TEST(SweepSpecTest, MalformedSweepsAreReportedAtTheirPlace) {
                      "8:11 sweep 'samples' expects a positive integer, got integer 0"}));
 }
 
+TEST(SweepSpecTest, AKeyTwiceAnEmptyPointAPointTwiceAndALoneSampleSeedAreErrors) {
+  Parsed twice = Parse("[sweep]\n\"m.e\" = [1]\nm.e = [2]\n");
+  ASSERT_EQ(twice.errors.size(), 1u);
+  EXPECT_EQ(Located(twice.errors[0]), "2:1 sweep key 'm.e' is given twice (once quoted, once dotted?)");
+
+  Parsed points = Parse("[sweep]\npoints = [{ m = {} }, { \"a.b\" = 1, \"a.c\" = 2 }, { \"a.c\" = 2, \"a.b\" = 1 }]\n");
+  std::vector<std::string> got;
+  for (const config::ConfigError& e : points.errors) got.push_back(Located(e));
+  EXPECT_EQ(got, (std::vector<std::string>{"2:11 this sweep point sets no parameter",
+                                           "2:49 this sweep point is listed twice"}));
+
+  Parsed seed = Parse("[sweep]\nsample_seed = 3\n\"a.b\" = [1, 2]\n");
+  ASSERT_EQ(seed.errors.size(), 1u);
+  EXPECT_EQ(seed.errors[0].message, "'sample_seed' seeds `samples = N`, which this sweep does not set");
+}
+
 TEST(SweepSpecTest, AGridAndListedPointsDoNotMix) {
   Parsed p = Parse("[sweep]\n\"a.b\" = [1, 2]\npoints = [{ \"a.c\" = 1 }]\n");
   ASSERT_EQ(p.errors.size(), 1u);

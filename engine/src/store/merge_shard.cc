@@ -28,6 +28,10 @@ constexpr const char* kCopies[] = {
     "sha256, weights_sha256, bytes, created_at, pruned, pruned_at FROM shard.checkpoints "
     "WHERE run_id IN (SELECT run_id FROM temp.merging)",
     "INSERT INTO main.tags SELECT * FROM shard.tags WHERE run_id IN (SELECT run_id FROM temp.merging)",
+    "INSERT OR IGNORE INTO main.tags SELECT * FROM temp.kept_tags",
+    "UPDATE main.sweep_points SET run_id = k.run_id, reused = k.reused FROM temp.kept_links k "
+    "WHERE sweep_points.sweep_id = k.sweep_id AND sweep_points.point = k.point",
+    "UPDATE main.runs SET parent_run_id = k.parent_run_id FROM temp.kept_children k WHERE runs.run_id = k.run_id",
     "UPDATE main.sweep_points SET reused = 0, run_id = (SELECT p.run_id FROM shard.sweep_points p "
     "WHERE p.sweep_id = sweep_points.sweep_id AND p.point = sweep_points.point) "
     "WHERE EXISTS (SELECT 1 FROM shard.sweep_points p WHERE p.sweep_id = sweep_points.sweep_id "
@@ -95,11 +99,23 @@ Result<MergeCounts> RunStore::MergeShard(const std::string& shard_path) {
       "INSERT OR IGNORE INTO main.sweep_points (sweep_id, point, assignments, config_sha256) "
       "SELECT sweep_id, point, assignments, config_sha256 FROM shard.sweep_points",
       "DROP TABLE IF EXISTS temp.merging",
-      // Finished runs not already here as they are in the shard.
+      // Finished runs that are new here, or newer in the shard than here: resumed
+      // more often, or as often and alive later. A copy here that is running
+      // (resumed on this machine) or newer is left alone.
       "CREATE TEMP TABLE merging AS SELECT s.run_id FROM shard.runs s WHERE s.status <> 'running' "
-      "AND NOT EXISTS (SELECT 1 FROM main.runs m WHERE m.run_id = s.run_id AND m.status = s.status "
-      "AND m.finished_at IS s.finished_at AND m.resume_count = s.resume_count)",
-      // A changed run is replaced whole (its rows go with it, ON DELETE CASCADE).
+      "AND NOT EXISTS (SELECT 1 FROM main.runs m WHERE m.run_id = s.run_id AND (m.status = 'running' "
+      "OR m.resume_count > s.resume_count OR (m.resume_count = s.resume_count AND m.heartbeat_at >= s.heartbeat_at)))",
+      // A newer run replaces its copy whole (its rows go with it, ON DELETE
+      // CASCADE); what points at the copy from outside the shard is kept and
+      // put back: other sweeps' links, verify children, tags added here.
+      "DROP TABLE IF EXISTS temp.kept_links",
+      "CREATE TEMP TABLE kept_links AS SELECT sweep_id, point, run_id, reused FROM main.sweep_points "
+      "WHERE run_id IN (SELECT run_id FROM temp.merging)",
+      "DROP TABLE IF EXISTS temp.kept_children",
+      "CREATE TEMP TABLE kept_children AS SELECT run_id, parent_run_id FROM main.runs "
+      "WHERE parent_run_id IN (SELECT run_id FROM temp.merging)",
+      "DROP TABLE IF EXISTS temp.kept_tags",
+      "CREATE TEMP TABLE kept_tags AS SELECT * FROM main.tags WHERE run_id IN (SELECT run_id FROM temp.merging)",
       "DELETE FROM main.runs WHERE run_id IN (SELECT run_id FROM temp.merging)",
   };
   for (const char* sql : setup) {
@@ -122,7 +138,10 @@ Result<MergeCounts> RunStore::MergeShard(const std::string& shard_path) {
   counts.merged = *merged;
   counts.running = *running;
   counts.unchanged = *total - *merged - *running;
-  if (Status ok = db_.Exec("DROP TABLE temp.merging", doing); !ok.ok()) return ok;
+  if (Status ok = db_.Exec("DROP TABLE temp.merging; DROP TABLE temp.kept_links; DROP TABLE temp.kept_children; "
+                           "DROP TABLE temp.kept_tags", doing); !ok.ok()) {
+    return ok;
+  }
   if (Status ok = txn->Commit(); !ok.ok()) return ok;
   return counts;
 }

@@ -52,16 +52,23 @@ Status InsertRun(Db& db, const RunRecord& r) {
 // A run a sweep started answers one of its points: linked in BeginRun's
 // transaction, so no run of a sweep is ever left without its point.
 Status LinkNewRunToPoint(Db& db, const RunRecord& r) {
+  // A point another process is running is not taken over (two `runexp
+  // sweep` of one file at once run each point once).
   Result<Statement> link = db.Prepare(
-      "UPDATE sweep_points SET run_id = ?1, reused = 0 WHERE sweep_id = ?2 AND point = ?3");
+      "UPDATE sweep_points SET run_id = ?1, reused = 0 WHERE sweep_id = ?2 AND point = ?3 AND NOT EXISTS "
+      "(SELECT 1 FROM runs r WHERE r.run_id = sweep_points.run_id AND r.status = 'running')");
   if (!link.ok()) return link.status();
   link->Bind(1, r.run_id).Bind(2, *r.sweep_id).Bind(3, *r.sweep_point);
   if (Status ok = link->Run("linking run " + r.run_id + " to its sweep point"); !ok.ok()) return ok;
-  if (db.Changes() != 1) {
-    return Status::NotFound(db.path() + ": sweep " + *r.sweep_id + " has no point " +
-                            std::to_string(*r.sweep_point));
-  }
-  return Status::OK();
+  if (db.Changes() == 1) return Status::OK();
+  Result<Statement> holder = db.Prepare("SELECT run_id FROM sweep_points WHERE sweep_id = ?1 AND point = ?2");
+  if (!holder.ok()) return holder.status();
+  holder->Bind(1, *r.sweep_id).Bind(2, *r.sweep_point);
+  Result<bool> found = holder->Step("reading sweep point");
+  if (!found.ok()) return found.status();
+  const std::string point = "point " + std::to_string(*r.sweep_point) + " of sweep " + *r.sweep_id;
+  if (!*found) return Status::NotFound(db.path() + ": no " + point);
+  return Status::InvalidArgument(db.path() + ": " + point + " is being run by run " + holder->Text(0));
 }
 
 // Why an update of a run's status changed nothing, as a Status.

@@ -150,8 +150,10 @@ class RunStore {
   // params, epochs, metrics, checkpoints (paths re-based onto this database's
   // folder) and tags, run ids kept; the shard's sweep and points are added if
   // missing and points are linked to their runs. Idempotent: a run already
-  // here with the same status, end and resume count is left alone, a changed
-  // one is replaced. Runs still `running` in the shard are not merged.
+  // here is replaced only by a newer copy (resumed more often, or alive
+  // later), keeping what refers to it from here (other sweeps' links, verify
+  // children, tags); a copy here that is running or newer is left alone.
+  // Runs still `running` in the shard are not merged.
   Result<MergeCounts> MergeShard(const std::string& shard_path);
 
   // ---- reading ------------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "sweep/sweep_expand.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <string>
 
@@ -26,14 +27,18 @@ SweepPointValues GridPoint(const std::vector<SweepAxis>& axes, uint64_t index) {
 std::vector<SweepPointValues> ExpandSweep(const SweepSpec& spec, int64_t seed, config::ErrorList& errors) {
   if (spec.mode == "list") return spec.listed_points;
 
-  uint64_t grid_size = 1;
+  // The exact size, so a sample draws uniformly from all of it; 128 bits
+  // cannot overflow for any grid a file can hold below 2^64 points.
+  unsigned __int128 exact_size = 1;
   for (const SweepAxis& axis : spec.axes) {
-    if (grid_size > kMaxSweepPoints * 1000 / axis.values.size()) {  // also keeps the product from overflowing
-      grid_size = kMaxSweepPoints * 1000 + 1;
-      break;
-    }
-    grid_size *= axis.values.size();
+    exact_size *= axis.values.size();
+    if (exact_size > std::numeric_limits<uint64_t>::max()) break;
   }
+  if (exact_size > std::numeric_limits<uint64_t>::max()) {
+    errors.Add(spec.origin, "this sweep's grid has more than 2^64 points; it cannot be run or sampled");
+    return {};
+  }
+  const uint64_t grid_size = static_cast<uint64_t>(exact_size);
   const uint64_t wanted = spec.mode == "random" ? static_cast<uint64_t>(spec.samples) : grid_size;
   if (spec.mode == "random" && wanted > grid_size) {
     errors.Add(spec.origin, "samples = " + std::to_string(spec.samples) + " but the grid has only " +
@@ -41,10 +46,8 @@ std::vector<SweepPointValues> ExpandSweep(const SweepSpec& spec, int64_t seed, c
     return {};
   }
   if (wanted > kMaxSweepPoints) {
-    errors.Add(spec.origin, "this sweep has " +
-                                (grid_size > kMaxSweepPoints * 1000 ? std::string("too many")
-                                                                    : std::to_string(wanted)) +
-                                " points; at most " + std::to_string(kMaxSweepPoints) +
+    errors.Add(spec.origin, "this sweep has " + std::to_string(wanted) + " points; at most " +
+                                std::to_string(kMaxSweepPoints) +
                                 " are allowed (use `samples = N` to draw some of them)");
     return {};
   }

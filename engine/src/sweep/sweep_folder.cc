@@ -60,12 +60,16 @@ Status EnsureShard(const fs::path& folder, const store::SweepRecord& sweep, cons
   return created.ok() ? Status::OK() : created.status();
 }
 
-std::vector<fs::path> ListShards(const fs::path& folder) {
-  std::vector<fs::path> shards;
+std::vector<std::pair<int64_t, fs::path>> ListShards(const fs::path& folder) {
+  std::vector<std::pair<int64_t, fs::path>> shards;
   std::error_code error;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder / "shards", error)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with("point-") && name.ends_with(".db")) shards.push_back(entry.path());
+    int64_t point = -1;
+    if (std::sscanf(name.c_str(), "point-%lld.db", reinterpret_cast<long long*>(&point)) == 1 &&
+        name == PointName(point, ".db")) {
+      shards.emplace_back(point, entry.path());
+    }
   }
   std::sort(shards.begin(), shards.end());
   return shards;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runexp/status.h"
@@ -39,7 +40,7 @@ Result<std::vector<std::string>> ReadArgs(const std::filesystem::path& path);
 Status EnsureShard(const std::filesystem::path& folder, const store::SweepRecord& sweep,
                    const store::SweepPoint& point);
 
-// Every shard in the folder, in point order.
-std::vector<std::filesystem::path> ListShards(const std::filesystem::path& folder);
+// Every shard in the folder with its point, in point order.
+std::vector<std::pair<int64_t, std::filesystem::path>> ListShards(const std::filesystem::path& folder);
 
 }  // namespace runexp::sweep

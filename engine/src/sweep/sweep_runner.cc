@@ -19,6 +19,7 @@
 #include "sweep/child_process.h"
 #include "sweep/point_jobs.h"
 #include "sweep/run_outcome.h"
+#include "sweep/sweep_folder.h"
 #include "sweep/sweep_slurm.h"
 
 namespace runexp::sweep {
@@ -34,12 +35,6 @@ struct PointState {
   PointAction action = PointAction::kRun;
   std::optional<std::string> run_id;  // kDone, kRunningElsewhere, kReuse, kResume
 };
-
-std::string PointLog(const fs::path& folder, int64_t point) {
-  char name[32];
-  std::snprintf(name, sizeof name, "point-%04lld.log", static_cast<long long>(point));
-  return (folder / name).string();
-}
 
 // The sweep's row: found by its specification, or recorded now.
 Result<store::SweepRecord> FindOrCreateSweep(store::RunStore& db, const SweepPlan& plan, const fs::path& results_path,
@@ -73,7 +68,15 @@ Result<store::SweepRecord> FindOrCreateSweep(store::RunStore& db, const SweepPla
                                        std::nullopt, false, std::nullopt});
   }
   Result<std::string> id = db.CreateSweep(sweep, points);
-  if (!id.ok()) return id.status();
+  if (!id.ok()) {
+    // Another `runexp sweep` of the same file may have recorded it meanwhile.
+    Result<std::optional<store::SweepRecord>> again = db.FindSweepBySpec(plan.spec_sha256);
+    if (again.ok() && *again) {
+      created = false;
+      return **again;
+    }
+    return id.status();
+  }
   created = true;
   return db.GetSweep(*id);
 }
@@ -91,7 +94,7 @@ std::optional<std::string> ReusableRun(store::RunStore& db, const std::string& c
 PointState Decide(store::RunStore& db, const store::SweepPoint& point, bool force) {
   const std::optional<store::RunStatus> status = point.run_id ? point.run_status : std::nullopt;
   if (status == store::RunStatus::kRunning) return {PointAction::kRunningElsewhere, point.run_id};
-  if (force) return {PointAction::kRun, std::nullopt};
+  if (force) return {PointAction::kRun, point.run_id};
   if (status == store::RunStatus::kCompleted) return {PointAction::kDone, point.run_id};
   if ((status == store::RunStatus::kInterrupted || status == store::RunStatus::kFailed) && !point.reused) {
     return {PointAction::kResume, point.run_id};
@@ -165,7 +168,7 @@ int RunSweep(const SweepOptions& options) {
     return kExitUsage;
   }
   const SweepPlan& plan = check.plan;
-  if (plan.drawn_seed) {
+  if (plan.drawn_seed && std::find(plan.keys.begin(), plan.keys.end(), "experiment.seed") == plan.keys.end()) {
     std::cerr << "runexp: note: " << options.request.experiment_file.string() << " sets no seed; every point uses "
               << *plan.drawn_seed << ". Running the file again draws another seed, so it is another sweep: "
               << "write `seed = " << *plan.drawn_seed << "` in [experiment] to be able to continue this one.\n";
@@ -199,13 +202,13 @@ int RunSweep(const SweepOptions& options) {
   const bool on_slurm = options.executor == "slurm";
   std::map<int64_t, std::string> queued;
   if (on_slurm) {
-    // What earlier tasks finished counts before deciding what to submit.
-    if (Result<store::MergeCounts> merged = MergeSweepShards(db, folder); !merged.ok()) {
-      return FailWith(kExitRunFailed, merged.status().ToString());
-    }
     Result<std::map<int64_t, std::string>> listed = QueuedPoints(folder);
     if (!listed.ok()) return FailWith(kExitRunFailed, listed.status().ToString());
     queued = std::move(*listed);
+    // What earlier tasks finished counts before deciding what to submit.
+    if (Result<store::MergeCounts> merged = MergeSweepShards(db, folder, queued); !merged.ok()) {
+      return FailWith(kExitRunFailed, merged.status().ToString());
+    }
   }
   Result<std::vector<store::SweepPoint>> recorded = db.ListSweepPoints(sweep->sweep_id);
   if (!recorded.ok()) return FailWith(kExitRunFailed, recorded.status().ToString());
@@ -255,11 +258,11 @@ int RunSweep(const SweepOptions& options) {
         say(label + " reused, same configuration and inputs: " + RunOutcome(db, *state.run_id));
         break;
       case PointAction::kResume:
-        work.push_back({index, ResumeArguments(*state.run_id, results_path, threads, options), PointLog(folder, index)});
+        work.push_back({index, ResumeArguments(*state.run_id, results_path, threads, options), PointLogPath(folder, index)});
         break;
       case PointAction::kRun:
         work.push_back({index, LocalRunArguments(plan, *sweep, index, results_path, threads, options),
-                        PointLog(folder, index)});
+                        PointLogPath(folder, index)});
         break;
     }
   }
@@ -278,6 +281,8 @@ int RunSweep(const SweepOptions& options) {
     Result<std::vector<store::SweepPoint>> now = db.ListSweepPoints(sweep->sweep_id);
     std::optional<std::string> run_id;
     if (now.ok()) run_id = (*now)[static_cast<size_t>(job.point)].run_id;
+    // A fresh run that failed before its BeginRun left the point's old link (--force).
+    if (states[job.point].action == PointAction::kRun && run_id == states[job.point].run_id) run_id.reset();
     std::string outcome = run_id ? RunOutcome(db, *run_id)
                                  : "failed before its run started (" + ExitDescription(exit_code) +
                                        "): " + LastLogLine(job.log) + " (" + job.log.string() + ")";

@@ -35,9 +35,11 @@ std::string Progress(const std::map<int64_t, std::string>& queued, size_t total)
 
 }  // namespace
 
-Result<store::MergeCounts> MergeSweepShards(store::RunStore& db, const fs::path& folder) {
+Result<store::MergeCounts> MergeSweepShards(store::RunStore& db, const fs::path& folder,
+                                            const std::map<int64_t, std::string>& queued) {
   store::MergeCounts total;
-  for (const fs::path& shard : ListShards(folder)) {
+  for (const auto& [point, shard] : ListShards(folder)) {
+    if (queued.count(point)) continue;
     Result<store::MergeCounts> merged = db.MergeShard(shard.string());
     if (!merged.ok()) return merged.status();
     total.merged += merged->merged;
@@ -98,7 +100,7 @@ int FollowSweep(store::RunStore& db, const store::SweepRecord& sweep, const Inte
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
-  Result<store::MergeCounts> merged = MergeSweepShards(db, folder);
+  Result<store::MergeCounts> merged = MergeSweepShards(db, folder, {});
   if (!merged.ok()) return FailWith(kExitRunFailed, merged.status().ToString());
   say("merged " + std::to_string(merged->merged) + " run" + (merged->merged == 1 ? "" : "s") + " into " + db.path());
   Result<std::vector<store::SweepPoint>> final_points = db.ListSweepPoints(sweep.sweep_id);
@@ -124,17 +126,23 @@ int ResumeSweepOnSlurm(store::RunStore& db, const store::SweepRecord& sweep, boo
     return FailWith(kExitUsage, "sweep " + sweep.sweep_id + " was not run on Slurm; run `runexp sweep " +
                                     sweep.experiment_file + "` with the same options again to continue it");
   }
-  Result<store::MergeCounts> merged = MergeSweepShards(db, folder);
-  if (!merged.ok()) return FailWith(kExitRunFailed, merged.status().ToString());
   Result<std::map<int64_t, std::string>> queued = QueuedPoints(folder);
   if (!queued.ok()) return FailWith(kExitRunFailed, queued.status().ToString());
+  Result<store::MergeCounts> merged = MergeSweepShards(db, folder, *queued);
+  if (!merged.ok()) return FailWith(kExitRunFailed, merged.status().ToString());
   Result<std::vector<store::SweepPoint>> recorded = db.ListSweepPoints(sweep.sweep_id);
   if (!recorded.ok()) return FailWith(kExitRunFailed, recorded.status().ToString());
   std::vector<PointToSubmit> again;
   for (const store::SweepPoint& point : *recorded) {
     if (point.run_status == store::RunStatus::kCompleted || queued->count(point.point)) continue;
     Result<std::vector<std::string>> args = ReadArgs(TaskArgsPath(folder, point.point));
-    if (!args.ok()) return FailWith(kExitRunFailed, args.status().ToString());
+    if (!args.ok()) {
+      // Never submitted (it reused a run that is gone now): the sweep's own
+      // command plans it again.
+      say("point " + std::to_string(point.point) + " was never submitted; run `runexp sweep " +
+          sweep.experiment_file + " --executor slurm` with the sweep's options to run it");
+      continue;
+    }
     again.push_back({point.point, *args});
   }
   say("sweep " + sweep.sweep_id + ": " + std::to_string(recorded->size() - again.size() - queued->size()) +

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,11 @@
 
 namespace runexp::sweep {
 
-// Folds every shard of the sweep into `db`; returns the total counts.
-Result<store::MergeCounts> MergeSweepShards(store::RunStore& db, const std::filesystem::path& folder);
+// Folds the sweep's shards into `db`, except those of points still queued
+// or running: a task on another node may be writing them, and SQLite must
+// not be read across hosts while written. Returns the total counts.
+Result<store::MergeCounts> MergeSweepShards(store::RunStore& db, const std::filesystem::path& folder,
+                                            const std::map<int64_t, std::string>& queued);
 
 struct PointToSubmit {
   int64_t point = 0;

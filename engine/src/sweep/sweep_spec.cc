@@ -50,6 +50,12 @@ void ReadAxis(const std::string& key, const Entry& entry, SweepSpec& spec, Error
       errors.Add(value.origin, "sweep key '" + key + "' lists the value " + NodeText(value) + " twice");
     }
   }
+  for (const SweepAxis& axis : spec.axes) {
+    if (axis.key == key) {
+      errors.Add(entry.key_origin, "sweep key '" + key + "' is given twice (once quoted, once dotted?)");
+      return;
+    }
+  }
   spec.axes.push_back(SweepAxis{key, entry.key_origin, entry.value.items});
 }
 
@@ -93,11 +99,18 @@ void ReadListedPoints(const Entry& points, SweepSpec& spec, ErrorList& errors) {
     }
     std::vector<config::Assignment> point;
     ReadPointValues(item, "", point, errors);
+    if (point.empty()) {
+      errors.Add(item.origin, "this sweep point sets no parameter");
+      continue;
+    }
     std::sort(point.begin(), point.end(), [](const config::Assignment& a, const config::Assignment& b) {
       return std::pair(a.key_origin.line, a.key_origin.column) < std::pair(b.key_origin.line, b.key_origin.column);
     });
+    std::vector<std::string> parts;
+    for (const config::Assignment& a : point) parts.push_back(a.key + "=" + NodeText(a.value));
+    std::sort(parts.begin(), parts.end());  // the same point whatever the order of its keys
     std::string text;
-    for (const config::Assignment& a : point) text += a.key + "=" + NodeText(a.value) + " ";
+    for (const std::string& part : parts) text += part + " ";
     if (!seen.insert(text).second) errors.Add(item.origin, "this sweep point is listed twice");
     spec.listed_points.push_back(std::move(point));
   }
@@ -168,6 +181,8 @@ SweepSpec ParseSweepTable(const Node& table, ErrorList& errors) {
     if (spec.samples > 0) errors.Add(table.origin, "'samples' draws from a grid; this sweep lists its points");
   } else if (spec.samples > 0) {
     spec.mode = "random";
+  } else if (spec.sample_seed) {
+    errors.Add(table.origin, "'sample_seed' seeds `samples = N`, which this sweep does not set");
   }
   return spec;
 }

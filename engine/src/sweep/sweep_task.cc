@@ -36,7 +36,17 @@ int RunSweepTask(const std::filesystem::path& folder, int64_t point) {
       std::cout << "point " << point << ": run " << *recorded.run_id << " already completed\n";
       return kExitOk;
     }
-    if (recorded.run_id && recorded.run_status != store::RunStatus::kRunning) resume_id = recorded.run_id;
+    if (recorded.run_id && recorded.run_status == store::RunStatus::kRunning) {
+      // Open reaped it if its process died here, or if it went silent
+      // elsewhere for longer than the reaper allows; so it may be alive on
+      // another node (a requeued task): two writers must never share a shard.
+      Result<store::RunDetails> run = (*db)->GetRun(*recorded.run_id);
+      std::string where = run.ok() ? " on " + run->run.host + " (last heartbeat " + run->run.heartbeat_at + ")" : "";
+      return FailWith(kExitRunFailed, "point " + std::to_string(point) + ": run " + *recorded.run_id +
+                                          " is still running" + where + "; not started twice. Once it has "
+                                          "stopped, `runexp sweep resume` resumes it");
+    }
+    if (recorded.run_id) resume_id = recorded.run_id;
   }
 
   // The point's own log, as for a local child (Slurm's --output has only its own words).
