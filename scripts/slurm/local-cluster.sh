@@ -32,6 +32,7 @@ if [ "$action" = stop ]; then
 fi
 [ "$action" = start ] || { echo "usage: local-cluster.sh start|stop DIR" >&2; exit 2; }
 
+# Addresses are given as 127.0.0.1: nothing depends on the host name resolving.
 host=$(hostname -s)
 port=${RUNEXP_SLURM_PORT:-16817}
 # slurmd refuses a node that claims more memory than it has: 90 % of it.
@@ -39,7 +40,7 @@ memory_mb=$(awk '/MemAvailable/ { printf "%d", $2 * 0.9 / 1024 }' /proc/meminfo)
 mkdir -p "$dir/state" "$dir/spool"
 cat > "$conf" <<CONF
 ClusterName=runexp-local
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 AuthType=auth/none
@@ -61,13 +62,13 @@ SchedulerParameters=batch_sched_delay=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2
-NodeName=$host CPUs=$(nproc) RealMemory=$memory_mb State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$memory_mb State=UNKNOWN
 PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$conf
 stop  # a cluster left over in this folder
 slurmctld -f "$conf"
-slurmd -f "$conf"
+slurmd -f "$conf" -N "$host"
 for _ in $(seq 200); do
   state=$(sinfo -h -o %T 2>/dev/null || true)
   case "$state" in idle*|mixed*|allocated*) echo "export SLURM_CONF=$conf"; exit 0 ;; esac
