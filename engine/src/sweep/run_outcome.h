@@ -1,5 +1,7 @@
 // A run's result in one line, for a sweep's progress:
 // "completed: train 0.9901, test 0.9790, gap 0.0111 (run ID)".
+//
+// Thread-safety: as RunStore.
 #pragma once
 
 #include <string>

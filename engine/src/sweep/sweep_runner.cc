@@ -12,11 +12,11 @@
 #include "run/catalog_setup.h"
 #include "run/execute_run.h"
 #include "run/interrupt.h"
-#include "run/stored_run.h"
 #include "store/run_id.h"
 #include "store/run_store.h"
+#include "sweep/local_points.h"
 #include "sweep/node_text.h"
-#include "sweep/child_process.h"
+#include "sweep/point_decision.h"
 #include "sweep/point_jobs.h"
 #include "sweep/run_outcome.h"
 #include "sweep/sweep_folder.h"
@@ -27,14 +27,6 @@ namespace runexp::sweep {
 namespace {
 
 namespace fs = std::filesystem;
-
-// What a point needs on this invocation.
-enum class PointAction { kDone, kRunningElsewhere, kReuse, kResume, kRun };
-
-struct PointState {
-  PointAction action = PointAction::kRun;
-  std::optional<std::string> run_id;  // kDone, kRunningElsewhere, kReuse, kResume
-};
 
 // The sweep's row: found by its specification, or recorded now.
 Result<store::SweepRecord> FindOrCreateSweep(store::RunStore& db, const SweepPlan& plan, const fs::path& results_path,
@@ -79,35 +71,6 @@ Result<store::SweepRecord> FindOrCreateSweep(store::RunStore& db, const SweepPla
   }
   created = true;
   return db.GetSweep(*id);
-}
-
-// An earlier completed run of exactly this configuration whose inputs are
-// unchanged (its data files still hash as recorded).
-std::optional<std::string> ReusableRun(store::RunStore& db, const std::string& config_sha256) {
-  Result<std::optional<std::string>> found = db.FindCompletedRun(config_sha256);
-  if (!found.ok() || !*found) return std::nullopt;
-  Result<store::RunDetails> details = db.GetRun(**found);
-  if (!details.ok() || !CheckRecordedInputs(*details).ok()) return std::nullopt;
-  return **found;
-}
-
-PointState Decide(store::RunStore& db, const store::SweepPoint& point, bool force) {
-  const std::optional<store::RunStatus> status = point.run_id ? point.run_status : std::nullopt;
-  if (status == store::RunStatus::kRunning) return {PointAction::kRunningElsewhere, point.run_id};
-  if (force) return {PointAction::kRun, point.run_id};
-  if (status == store::RunStatus::kCompleted) return {PointAction::kDone, point.run_id};
-  if ((status == store::RunStatus::kInterrupted || status == store::RunStatus::kFailed) && !point.reused) {
-    return {PointAction::kResume, point.run_id};
-  }
-  if (std::optional<std::string> earlier = ReusableRun(db, point.config_sha256)) {
-    return {PointAction::kReuse, earlier};
-  }
-  return {PointAction::kRun, std::nullopt};
-}
-
-std::string ExitDescription(int exit_code) {
-  if (exit_code > 128) return "killed by signal " + std::to_string(exit_code - 128);
-  return "exit code " + std::to_string(exit_code);
 }
 
 // `runexp run` of one point, without --results and --threads (which differ
@@ -273,39 +236,7 @@ int RunSweep(const SweepOptions& options) {
     return SubmitSweepPoints(db, *sweep, submit, options.slurm, options.wait, interrupt, say);
   }
 
-  int finished = 0, failed = 0;
-  bool complete = RunPointJobs(work, jobs, interrupt, [&](const PointJob& job, int exit_code) {
-    ++finished;
-    // A child killed outright left its run `running`: mark it interrupted now.
-    (void)db.ReapDeadRuns();
-    Result<std::vector<store::SweepPoint>> now = db.ListSweepPoints(sweep->sweep_id);
-    std::optional<std::string> run_id;
-    if (now.ok()) run_id = (*now)[static_cast<size_t>(job.point)].run_id;
-    // A fresh run that failed before its BeginRun left the point's old link (--force).
-    if (states[job.point].action == PointAction::kRun && run_id == states[job.point].run_id) run_id.reset();
-    std::string outcome = run_id ? RunOutcome(db, *run_id)
-                                 : "failed before its run started (" + ExitDescription(exit_code) +
-                                       "): " + LastLogLine(job.log) + " (" + job.log.string() + ")";
-    if (exit_code != 0) ++failed;
-    std::string line = std::string("[") + std::to_string(finished) + "/" + std::to_string(work.size()) + "] point ";
-    line += std::to_string(job.point) + " [" + AssignmentsText(plan.points[static_cast<size_t>(job.point)].values);
-    line += states[job.point].action == PointAction::kResume ? "] resumed, " : "] ";
-    say(line + outcome);
-    if (exit_code != 0 && exit_code != kExitInterrupted && run_id) say("    log: " + job.log.string());
-  });
-
-  if (!complete) {
-    std::cerr << "runexp: sweep " << sweep->sweep_id << " interrupted; run the same command again to continue it\n";
-    return kExitInterrupted;
-  }
-  size_t completed = 0;
-  if (Result<std::vector<store::SweepPoint>> now = db.ListSweepPoints(sweep->sweep_id); now.ok()) {
-    for (const store::SweepPoint& point : *now) completed += point.run_status == store::RunStatus::kCompleted;
-  }
-  say("sweep " + sweep->sweep_id + ": " + std::to_string(completed) + " of " + std::to_string(plan.points.size()) +
-      " points completed; `runexp compare --sweep " + sweep->sweep_id + "` shows them side by side");
-  if (failed > 0 || completed < plan.points.size()) return kExitRunFailed;
-  return kExitOk;
+  return RunPointsHere(db, plan, *sweep, work, states, jobs, interrupt, say);
 }
 
 }  // namespace runexp::sweep

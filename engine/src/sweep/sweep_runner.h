@@ -16,6 +16,9 @@
 //      (their runs are recorded as interrupted) and starts no more.
 // Returns the process exit code: 0 when every point completed, 1 when some
 // failed, 2 for invalid input, 130 when interrupted.
+//
+// Thread-safety: one call per process (it owns the signal handling and
+// reaps child processes).
 #pragma once
 
 #include <filesystem>

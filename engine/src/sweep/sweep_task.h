@@ -4,6 +4,8 @@
 // the node died, time ran out): resumed from its checkpoint. Otherwise run
 // from its recorded arguments. The process becomes that `runexp run` or
 // `runexp resume` (exec), with --threads from SLURM_CPUS_PER_TASK.
+//
+// Thread-safety: call once, from the main thread (it replaces the process).
 #pragma once
 
 #include <cstdint>
