@@ -27,5 +27,12 @@ if(RUNEXP_SANITIZE)
     add_compile_options(-Wno-maybe-uninitialized)
   endif()
   add_link_options(${RUNEXP_SANITIZER_FLAGS})
+  if(RUNEXP_SANITIZE MATCHES "undefined")
+    # g++'s UBSan ignores UBSAN_OPTIONS=log_path and reports to stderr only;
+    # this hook, linked into every target defined after this point, also
+    # writes each report to a file (sanitizers/ubsan_log_hook.cc says why).
+    add_library(runexp_ubsan_log_hook OBJECT "${CMAKE_CURRENT_LIST_DIR}/sanitizers/ubsan_log_hook.cc")
+    link_libraries("$<BUILD_INTERFACE:runexp_ubsan_log_hook>")
+  endif()
   message(STATUS "runexp: building with ${RUNEXP_SANITIZER_FLAGS}")
 endif()
