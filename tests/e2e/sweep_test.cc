@@ -175,8 +175,12 @@ TEST_F(SweepTest, KilledPointsResumeFromCheckpointsWhenTheSweepRunsAgain) {
 
 TEST_F(SweepTest, CtrlCStopsTheSweepAndRunningItAgainFinishesIt) {
   const std::string out = ShellQuote(dir_ + "/out");
-  const std::string command = "( " + Sweep(db_) + " & pid=$!; for i in $(seq 600); do grep -q '^\\[1/4\\]' " + out +
-                              " 2>/dev/null && break; sleep 0.05; done; kill -INT $pid; wait $pid ) > " + out;
+  // SIGINT once two points are done and a three-epoch point's run is on
+  // record as running (so its child handles signals and has a run to mark).
+  const std::string running = "sqlite3 " + ShellQuote(db_) + " \"SELECT count(*) FROM runs WHERE status = 'running'\"";
+  const std::string command = "( " + Sweep(db_) + " & pid=$!; for i in $(seq 600); do grep -q '^\\[2/4\\]' " + out +
+                              " 2>/dev/null && [ \"$(" + running + " 2>/dev/null)\" = 1 ] && break; sleep 0.02; done; "
+                              "kill -INT $pid; wait $pid ) > " + out;
   ASSERT_EQ(RunCommand(command).exit_code, 130);
   EXPECT_LT(std::stoi(QueryValue(db_, "SELECT count(*) FROM sweep_results WHERE status = 'completed'")), 4);
   EXPECT_EQ(QueryValue(db_, "SELECT count(*) FROM runs WHERE status = 'running'"), "0");
