@@ -27,17 +27,10 @@ using testing::QueryValue;
 using testing::RunCommand;
 using testing::ShellQuote;
 
-const std::string kExperiment = std::string(RUNEXP_SOURCE_DIR) + "/experiments/mnist_ch2.toml";
+const std::string& kExperiment = testing::kSweepExperiment;
 const std::string kCluster = std::string(RUNEXP_SOURCE_DIR) + "/scripts/slurm/local-cluster.sh";
-const std::string kGrid =
-    " --grid model.epochs=1,3 --grid model.optimizer.learning_rate=1e-3,3e-4"
-    " --set train_images.limit=3000 --set train_labels.limit=3000";
-
-std::string Runexp(const std::string& args) { return std::string(RUNEXP_EXE) + " " + args; }
-
-std::string Sweep(const std::string& db, const std::string& extra) {
-  return Runexp("sweep " + ShellQuote(kExperiment) + kGrid + " --results " + ShellQuote(db) + extra);
-}
+using testing::Runexp;
+using testing::SweepCommand;
 
 class SlurmSweepTest : public ::testing::Test {
  protected:
@@ -55,7 +48,7 @@ class SlurmSweepTest : public ::testing::Test {
     cluster_up_ = true;
 
     reference_db_ = new std::string(*dir_ + "/reference.db");
-    auto local = RunCommand(Sweep(*reference_db_, " -q"));
+    auto local = RunCommand(SweepCommand(*reference_db_, " -q"));
     ASSERT_EQ(local.exit_code, 0) << local.err;
   }
   static void TearDownTestSuite() {
@@ -91,7 +84,7 @@ std::string* SlurmSweepTest::reference_db_ = nullptr;
 bool SlurmSweepTest::cluster_up_ = false;
 
 TEST_F(SlurmSweepTest, AJobArrayMergedEqualsTheLocalSweepAndMergingAgainAddsNothing) {
-  auto result = RunCommand(Sweep(db_, " --executor slurm --cpus-per-task 1 --time 10 --wait"));
+  auto result = RunCommand(SweepCommand(db_, " --executor slurm --cpus-per-task 1 --time 10 --wait"));
   ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
   EXPECT_NE(result.out.find("submitted job array"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("merged 4 runs into"), std::string::npos) << result.out;
@@ -122,7 +115,7 @@ TEST_F(SlurmSweepTest, AJobArrayMergedEqualsTheLocalSweepAndMergingAgainAddsNoth
 
 TEST_F(SlurmSweepTest, KilledTasksAreResubmittedByResumeAndFinishIdentical) {
   // As in sweep_test.cc: the three-epoch points die in their second epoch.
-  auto killed = RunCommand("RUNEXP_FAULT=train.step:kill@40 " + Sweep(db_, " --executor slurm --wait"));
+  auto killed = RunCommand("RUNEXP_FAULT=train.step:kill@40 " + SweepCommand(db_, " --executor slurm --wait"));
   EXPECT_EQ(killed.exit_code, 1) << killed.out << killed.err;
   auto status = RunCommand(Runexp("sweep status " + SweepId() + " --results " + ShellQuote(db_)));
   EXPECT_NE(status.out.find("2 completed, 2 interrupted"), std::string::npos) << status.out;
@@ -138,7 +131,7 @@ TEST_F(SlurmSweepTest, KilledTasksAreResubmittedByResumeAndFinishIdentical) {
 }
 
 TEST_F(SlurmSweepTest, WithoutWaitItReturnsAndResumeWaitFollowsTheArray) {
-  auto submitted = RunCommand(Sweep(db_, " --executor slurm"));
+  auto submitted = RunCommand(SweepCommand(db_, " --executor slurm"));
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   EXPECT_NE(submitted.out.find("runexp sweep status " + SweepId()), std::string::npos) << submitted.out;
   auto followed = RunCommand(Runexp("sweep resume " + SweepId() + " --wait --results " + ShellQuote(db_)));

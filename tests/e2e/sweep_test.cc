@@ -27,23 +27,16 @@ using testing::QueryValue;
 using testing::RunCommand;
 using testing::ShellQuote;
 
-const std::string kExperiment = std::string(RUNEXP_SOURCE_DIR) + "/experiments/mnist_ch2.toml";
-const std::string kGrid =
-    " --grid model.epochs=1,3 --grid model.optimizer.learning_rate=1e-3,3e-4"
-    " --set train_images.limit=3000 --set train_labels.limit=3000";
-
-std::string Runexp(const std::string& args) { return std::string(RUNEXP_EXE) + " " + args; }
-
-std::string Sweep(const std::string& db, const std::string& extra = "") {
-  return Runexp("sweep " + ShellQuote(kExperiment) + kGrid + " --results " + ShellQuote(db) + extra);
-}
+const std::string& kExperiment = testing::kSweepExperiment;
+using testing::Runexp;
+using testing::SweepCommand;
 
 class SweepTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     reference_dir_ = new std::string(MakeTempDir("runexp-sweep-reference"));
     reference_db_ = new std::string(*reference_dir_ + "/results.db");
-    auto result = RunCommand(Sweep(*reference_db_, " --jobs 1 --threads 2"));
+    auto result = RunCommand(SweepCommand(*reference_db_, " --jobs 1 --threads 2"));
     ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
   }
   static void TearDownTestSuite() {
@@ -97,7 +90,7 @@ TEST_F(SweepTest, ReferenceSweepRecordsFourLinkedRuns) {
 }
 
 TEST_F(SweepTest, JobsTwoEqualsJobsOneAndThePointRunAloneBitForBit) {
-  auto result = RunCommand(Sweep(db_, " --jobs 2"));
+  auto result = RunCommand(SweepCommand(db_, " --jobs 2"));
   ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
   EXPECT_NE(result.out.find("2 at a time, 1 thread each"), std::string::npos) << result.out;
   ExpectSameAsReference();
@@ -119,10 +112,10 @@ TEST_F(SweepTest, JobsTwoEqualsJobsOneAndThePointRunAloneBitForBit) {
 }
 
 TEST_F(SweepTest, RunningItAgainRunsNothingAndAnOverlappingSweepReusesRuns) {
-  ASSERT_EQ(RunCommand(Sweep(db_, " -q")).exit_code, 0);
+  ASSERT_EQ(RunCommand(SweepCommand(db_, " -q")).exit_code, 0);
   const auto runs = QueryRows(db_, "SELECT run_id FROM runs ORDER BY run_id");
 
-  auto again = RunCommand(Sweep(db_));
+  auto again = RunCommand(SweepCommand(db_));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("4 done, 0 reused, 0 to resume, 0 to run"), std::string::npos) << again.out;
   EXPECT_EQ(QueryRows(db_, "SELECT run_id FROM runs ORDER BY run_id"), runs);
@@ -155,14 +148,14 @@ TEST_F(SweepTest, RunningItAgainRunsNothingAndAnOverlappingSweepReusesRuns) {
 TEST_F(SweepTest, KilledPointsResumeFromCheckpointsWhenTheSweepRunsAgain) {
   // 3,000 images are 24 steps per epoch: the one-epoch points complete, the
   // three-epoch points die in their second epoch, after one checkpoint.
-  auto killed = RunCommand("RUNEXP_FAULT=train.step:kill@40 " + Sweep(db_));
+  auto killed = RunCommand("RUNEXP_FAULT=train.step:kill@40 " + SweepCommand(db_));
   EXPECT_EQ(killed.exit_code, 1) << killed.out << killed.err;
   EXPECT_EQ(QueryRows(db_, "SELECT point, status FROM sweep_results ORDER BY point"),
             (std::vector<std::vector<std::string>>{
                 {"0", "completed"}, {"1", "completed"}, {"2", "interrupted"}, {"3", "interrupted"}}));
   const auto completed_runs = QueryRows(db_, "SELECT run_id FROM sweep_points WHERE point < 2 ORDER BY point");
 
-  auto finished = RunCommand(Sweep(db_));
+  auto finished = RunCommand(SweepCommand(db_));
   ASSERT_EQ(finished.exit_code, 0) << finished.err << finished.out;
   EXPECT_NE(finished.out.find("2 done, 0 reused, 2 to resume, 0 to run"), std::string::npos) << finished.out;
   EXPECT_EQ(QueryRows(db_, "SELECT run_id FROM sweep_points WHERE point < 2 ORDER BY point"), completed_runs);
@@ -178,7 +171,7 @@ TEST_F(SweepTest, CtrlCStopsTheSweepAndRunningItAgainFinishesIt) {
   // SIGINT once two points are done and a three-epoch point's run is on
   // record as running (so its child handles signals and has a run to mark).
   const std::string running = "sqlite3 " + ShellQuote(db_) + " \"SELECT count(*) FROM runs WHERE status = 'running'\"";
-  const std::string command = "( " + Sweep(db_) + " & pid=$!; for i in $(seq 600); do grep -q '^\\[2/4\\]' " + out +
+  const std::string command = "( " + SweepCommand(db_) + " & pid=$!; for i in $(seq 600); do grep -q '^\\[2/4\\]' " + out +
                               " 2>/dev/null && [ \"$(" + running + " 2>/dev/null)\" = 1 ] && break; sleep 0.02; done; "
                               "kill -INT $pid; wait $pid ) > " + out;
   ASSERT_EQ(RunCommand(command).exit_code, 130);
@@ -188,7 +181,7 @@ TEST_F(SweepTest, CtrlCStopsTheSweepAndRunningItAgainFinishesIt) {
   const std::string stopped = QueryValue(db_, "SELECT run_id FROM runs WHERE status = 'interrupted'");
   EXPECT_NE(QueryValue(db_, "SELECT error FROM runs WHERE run_id = '" + stopped + "'"), "NULL");
 
-  auto finished = RunCommand(Sweep(db_));
+  auto finished = RunCommand(SweepCommand(db_));
   ASSERT_EQ(finished.exit_code, 0) << finished.err << finished.out;
   EXPECT_NE(finished.out.find("continuing sweep"), std::string::npos) << finished.out;
   EXPECT_EQ(QueryValue(db_, "SELECT resume_count FROM runs WHERE run_id = '" + stopped + "'"), "1");
