@@ -15,7 +15,9 @@
 // Each figure is the best of several timed rounds: a bound should be what
 // the machine can do, not what it did while something else ran.
 //
-// Usage: gemm_bound --library onednn|openblas [--threads N] [--seconds S]
+// Usage: gemm_bound --library onednn|openblas [--threads N] [--seconds S] [--rounds R]
+// (each figure: the best of R timed rounds of S seconds, after a warm-up round;
+// bench/run.sh times rounds as long as an epoch, one per round of its own)
 // Prints one tab-separated line per (threads, mode):
 //   gemm <library> <version> threads=<T> mode=<mode> gflops=<x> epoch_bound_s=<y>
 // Run one library per process, so that one library's idle pool (which may
@@ -160,7 +162,7 @@ void Report(const std::string& library, const std::string& version, int threads,
 void OneOpenMpThread() { omp_set_num_threads(1); }
 
 int Usage() {
-  std::fprintf(stderr, "usage: gemm_bound --library onednn|openblas [--threads N] [--seconds S]\n");
+  std::fprintf(stderr, "usage: gemm_bound --library onednn|openblas [--threads N] [--seconds S] [--rounds R]\n");
   return 2;
 }
 
@@ -170,7 +172,7 @@ int main(int argc, char** argv) {
   std::string library;
   int max_threads = static_cast<int>(std::thread::hardware_concurrency());
   double seconds = 0.3;
-  const int rounds = 5;
+  int rounds = 5;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (i + 1 >= argc) return Usage();
@@ -180,11 +182,13 @@ int main(int argc, char** argv) {
       max_threads = std::atoi(argv[++i]);
     } else if (arg == "--seconds") {
       seconds = std::atof(argv[++i]);
+    } else if (arg == "--rounds") {
+      rounds = std::atoi(argv[++i]);
     } else {
       return Usage();
     }
   }
-  if (max_threads < 1 || seconds <= 0) return Usage();
+  if (max_threads < 1 || seconds <= 0 || rounds < 1) return Usage();
 
   if (library == "onednn") {
     const dnnl_version_t* v = dnnl_version();

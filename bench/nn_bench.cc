@@ -151,6 +151,45 @@ BENCHMARK(BM_OptimizerUpdate)
     ->Args({1, static_cast<int64_t>(OptimizerKind::kRmsprop), 1})
     ->UseRealTime();
 
+// The arithmetic floor of an optimizer's update: the same kernel on a block
+// small enough to stay in L1 (3 arrays × 8 KB), updated over and over, so no
+// memory traffic is timed. RMSprop's IEEE-exact sqrt and division run on the
+// core's divider, which no layout or fusion can speed up; bench/run.sh turns
+// this figure into the least an epoch can cost above its GEMM bound.
+// Args: optimizer kind. One thread: the floor scales with cores.
+void BM_OptimizerUpdateInL1(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, 1);
+  const auto kind = static_cast<OptimizerKind>(state.range(0));
+  constexpr int64_t kBlock = 2048;  // parameters per update
+  constexpr int kUpdatesPerStep = 64;
+  Reference ref = MakeReference();
+  std::vector<Tensor>& params = ref.model.mutable_parameters();
+  OptimizerConfig config = kind == OptimizerKind::kSgd ? OptimizerConfig::Sgd(0.01f, 0.9f)
+                           : kind == OptimizerKind::kAdam ? OptimizerConfig::Adam() : OptimizerConfig::Rmsprop();
+  Optimizer optimizer = *Optimizer::Create(config, params);
+  Tensor gradient(DType::kFloat32, params[0].shape());
+  for (float& g : gradient.values<float>()) g = 1e-3f;
+  for (auto _ : state) {
+    (void)optimizer.BeginStep(params);
+    for (int u = 0; u < kUpdatesPerStep; ++u) optimizer.UpdateRange(0, 0, kBlock, gradient, params[0]);
+    optimizer.EndStep();
+    benchmark::ClobberMemory();
+  }
+  const double updated = static_cast<double>(kBlock) * kUpdatesPerStep;
+  state.counters["params/s"] = benchmark::Counter(updated, benchmark::Counter::kIsIterationInvariantRate);
+  // Seconds for one update of the whole model (the book's 407,050 parameters).
+  state.counters["model_update_s"] =
+      benchmark::Counter(updated / static_cast<double>(ref.model.num_parameter_values()),
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.SetLabel(std::string(OptimizerName(kind)) + ", data in L1, 1 thread");
+}
+BENCHMARK(BM_OptimizerUpdateInL1)
+    ->ArgName("kind")
+    ->Arg(static_cast<int64_t>(OptimizerKind::kSgd))
+    ->Arg(static_cast<int64_t>(OptimizerKind::kRmsprop))
+    ->Arg(static_cast<int64_t>(OptimizerKind::kAdam))
+    ->UseRealTime();
+
 // One full training step: gradients + RMSprop update. Epoch ≈ 469 × this.
 // fused=1 is what Trainer does: each gradient piece is applied by
 // Optimizer::UpdateRange as soon as it is final, while it is in cache;

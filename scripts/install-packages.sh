@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages in scripts/debian-packages.txt that are missing.
+# Installs the Debian packages in scripts/debian-packages.txt (or in the list
+# given as the argument, e.g. scripts/bench-packages.txt) that are missing.
 # Idempotent: when nothing is missing it touches nothing and takes well under a second.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LIST=${1:-$ROOT/scripts/debian-packages.txt}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -20,7 +22,7 @@ while read -r package; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$package")
   fi
-done < "$ROOT/scripts/debian-packages.txt"
+done < "$LIST"
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "packages: all present"
