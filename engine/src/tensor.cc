@@ -1,5 +1,7 @@
 #include "runexp/tensor.h"
 
+#include <sys/mman.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -9,6 +11,26 @@ namespace runexp {
 
 namespace {
 constexpr std::size_t kAlignment = 64;
+
+// Tensors from 2 MiB up (data sets, their normalised copies) are mapped
+// directly rather than taken from the heap, for two measured reasons: the
+// kernel hands over zeroed pages, so the constructor's zero fill costs no
+// pass over the memory; and MADV_HUGEPAGE backs them with 2 MiB pages
+// (Debian's kernels give huge pages only where asked), so writing 188 MB of
+// normalised MNIST takes a few hundred page faults instead of ~46,000, and a
+// shuffled batch's gather, 128 rows scattered over the whole training set,
+// stops missing the TLB on nearly every row. Sizes are rounded up to whole
+// huge pages so that the kernel can align and back every part of them.
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+std::byte* MapZeroed(std::size_t bytes, std::size_t* mapped) {
+  *mapped = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = ::mmap(nullptr, *mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  // Advice only: without huge pages the tensor works the same, just slower.
+  (void)::madvise(p, *mapped, MADV_HUGEPAGE);
+  return static_cast<std::byte*>(p);
+}
 
 int64_t ElementCount(const Shape& shape) {
   // A zero dimension empties the tensor whatever the others are, and their
@@ -56,11 +78,23 @@ std::string ShapeToString(const Shape& shape) {
   return out;
 }
 
-void Tensor::AlignedFree::operator()(std::byte* p) const { std::free(p); }
+void Tensor::AlignedFree::operator()(std::byte* p) const {
+  if (mapped_bytes > 0) {
+    ::munmap(p, mapped_bytes);
+  } else {
+    std::free(p);
+  }
+}
 
 Tensor::Tensor(DType dtype, Shape shape)
     : dtype_(dtype), shape_(std::move(shape)), num_elements_(ElementCount(shape_)) {
-  std::size_t bytes = num_bytes();
+  const std::size_t bytes = num_bytes();
+  if (bytes >= kHugePage) {
+    std::size_t mapped = 0;
+    std::byte* raw = MapZeroed(bytes, &mapped);
+    data_ = std::unique_ptr<std::byte[], AlignedFree>(raw, AlignedFree{mapped});
+    return;
+  }
   // aligned_alloc needs a size that is a multiple of the alignment, and > 0.
   std::size_t padded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   if (padded == 0) padded = kAlignment;

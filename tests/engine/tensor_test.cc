@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <utility>
 
 namespace runexp {
 namespace {
@@ -24,6 +25,40 @@ TEST(TensorTest, CopyIsDeep) {
   b.values<int32_t>()[0] = 9;
   EXPECT_EQ(a.values<int32_t>()[0], 7);
   EXPECT_EQ(b.values<int32_t>()[0], 9);
+}
+
+// Tensors of 2 MiB and more live in their own mapping (tensor.cc): they must
+// behave exactly like the small ones — zeroed, deep copies, moves that hand
+// the memory over (and free it once, which ASan's run of this test checks).
+TEST(TensorTest, LargeTensorsAreZeroedCopiedAndMovedLikeSmallOnes) {
+  const int64_t rows = 60000, cols = 784;  // MNIST's training set, 188 MB
+  Tensor a(DType::kFloat32, {rows, cols});
+  std::span<float> values = a.values<float>();
+  ASSERT_EQ(values.size(), static_cast<std::size_t>(rows * cols));
+  EXPECT_EQ(values.front(), 0.0f);
+  EXPECT_EQ(values[values.size() / 2], 0.0f);
+  EXPECT_EQ(values.back(), 0.0f);
+  values.back() = 3.0f;
+  values.front() = 1.0f;
+
+  Tensor copy = a;
+  copy.values<float>().front() = 2.0f;
+  EXPECT_EQ(a.values<float>().front(), 1.0f);
+  EXPECT_EQ(copy.values<float>().back(), 3.0f);
+
+  Tensor moved = std::move(copy);
+  EXPECT_EQ(moved.values<float>().front(), 2.0f);
+  EXPECT_EQ(moved.values<float>().back(), 3.0f);
+  copy = std::move(moved);  // assigned back over a moved-from tensor
+  EXPECT_EQ(copy.values<float>().back(), 3.0f);
+
+  // Exactly one huge page and one byte past it: both sizes round the same way.
+  Tensor edge(DType::kUInt8, {int64_t{2} << 20});
+  Tensor past(DType::kUInt8, {(int64_t{2} << 20) + 1});
+  EXPECT_EQ(edge.bytes().back(), std::byte{0});
+  EXPECT_EQ(past.bytes().back(), std::byte{0});
+  past.bytes().back() = std::byte{7};
+  EXPECT_EQ(Tensor(past).bytes().back(), std::byte{7});
 }
 
 TEST(TensorTest, ReshapeKeepsElementCount) {

@@ -71,8 +71,13 @@ class Tensor {
   bool Reshape(Shape shape);
 
  private:
+  // Frees what the constructor allocated: aligned_alloc'd memory, or (large
+  // tensors, mapped_bytes > 0) an anonymous mapping of that many bytes.
   struct AlignedFree {
+    AlignedFree() noexcept : mapped_bytes(0) {}
+    explicit AlignedFree(std::size_t mapped) noexcept : mapped_bytes(mapped) {}
     void operator()(std::byte* p) const;
+    std::size_t mapped_bytes;
   };
   void CheckType(DType requested) const;
 
