@@ -28,10 +28,16 @@ bool SameBits(const Tensor& a, const Tensor& b) {
 }
 
 // Two epochs of a 64-48-5 model on 1000 rows: batch 64 leaves a partial
-// last batch (1000 = 15·64 + 40) and a 10% validation split.
-Outcome Train(const OptimizerConfig& config) {
-  static const testing::DataSet data = testing::MakeBlobs(1000, 64, 5, 0.6f, 21);
-  const MlpSpec spec{64, {{48, Activation::kRelu}, {5, Activation::kSoftmax}}, Loss::kCategoricalCrossentropy};
+// last batch (1000 = 15·64 + 40) and a 10% validation split. With
+// split_first_layer, a 256-300-5 model instead, whose first layer is large
+// enough to be split into input pieces (sharding.h), the path MNIST takes.
+Outcome Train(const OptimizerConfig& config, bool split_first_layer = false) {
+  static const testing::DataSet small = testing::MakeBlobs(1000, 64, 5, 0.6f, 21);
+  static const testing::DataSet wide = testing::MakeBlobs(1000, 256, 5, 0.6f, 22);
+  const testing::DataSet& data = split_first_layer ? wide : small;
+  const MlpSpec spec{split_first_layer ? 256 : 64,
+                     {{split_first_layer ? 300 : 48, Activation::kRelu}, {5, Activation::kSoftmax}},
+                     Loss::kCategoricalCrossentropy};
   Mlp model = *Mlp::Create(spec);
   model.InitGlorotUniform(21);
   Optimizer optimizer = *Optimizer::Create(config, model.parameters());
@@ -46,11 +52,11 @@ Outcome Train(const OptimizerConfig& config) {
   return outcome;
 }
 
-Outcome TrainWithThreads(int threads, const OptimizerConfig& config) {
+Outcome TrainWithThreads(int threads, const OptimizerConfig& config, bool split_first_layer = false) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   EXPECT_EQ(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism),
             static_cast<std::size_t>(threads));
-  return Train(config);
+  return Train(config, split_first_layer);
 }
 
 void ExpectIdentical(const Outcome& a, const Outcome& b) {
@@ -81,6 +87,16 @@ TEST_P(DeterminismTest, OneAndTwoThreadsGiveIdenticalBits) {
   ExpectIdentical(one, two);
   // And it actually learned something, so the comparison is not of zeros.
   EXPECT_GT(two.epochs.back().train.accuracy(), 0.5);  // chance is 0.2
+}
+
+TEST_P(DeterminismTest, SplitFirstLayerGivesIdenticalBitsToo) {
+  const Outcome one = TrainWithThreads(1, GetParam(), /*split_first_layer=*/true);
+  const Outcome two = TrainWithThreads(2, GetParam(), /*split_first_layer=*/true);
+  ExpectIdentical(one, two);
+  EXPECT_GT(two.epochs.back().train.accuracy(), 0.5);
+  Outcome in_arena;
+  tbb::task_arena(2).execute([&] { in_arena = Train(GetParam(), /*split_first_layer=*/true); });
+  ExpectIdentical(one, in_arena);
 }
 
 TEST_P(DeterminismTest, ArenaConcurrencyDoesNotMatterEither) {

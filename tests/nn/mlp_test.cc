@@ -213,5 +213,68 @@ TEST(MlpTest, GatheredBatchIsTheCopiedBatch) {
             StatusCode::kInvalidArgument);
 }
 
+// A first layer of 256×300 is split into input pieces whose partial products
+// are added (sharding.h). Prediction is still the model's map (checked in
+// double), evaluation and training see the same forward bits, and a
+// gathered batch is the copied batch on this path too.
+TEST(MlpTest, SplitFirstLayerComputesTheModelAndTrainsAsItEvaluates) {
+  constexpr int64_t kInputs = 256, kHidden = 300, kClasses = 4, kRows = 40;
+  Mlp model = *Mlp::Create({kInputs, {{kHidden, Activation::kRelu}, {kClasses, Activation::kSoftmax}},
+                            Loss::kCategoricalCrossentropy});
+  model.InitGlorotUniform(5);
+  for (float& b : model.mutable_parameters()[1].values<float>()) b = 0.01f;  // exercise the bias too
+  testing::DataSet data = testing::MakeBlobs(kRows, kInputs, kClasses, 0.4f, 5);
+  const MatrixView x = *AsMatrix(data.x, "x"), y = *AsMatrix(data.y, "y");
+
+  const Tensor predicted = *model.Predict(data.x, 16);
+  const std::span<const float> w0 = model.parameters()[0].values<float>(), b0 = model.parameters()[1].values<float>();
+  const std::span<const float> w1 = model.parameters()[2].values<float>(), b1 = model.parameters()[3].values<float>();
+  for (int64_t r = 0; r < kRows; ++r) {
+    std::vector<double> hidden(kHidden), logits(kClasses);
+    for (int64_t j = 0; j < kHidden; ++j) {
+      double z = b0[static_cast<std::size_t>(j)];
+      for (int64_t k = 0; k < kInputs; ++k) z += double{x.row(r)[k]} * w0[static_cast<std::size_t>(k * kHidden + j)];
+      hidden[static_cast<std::size_t>(j)] = std::max(z, 0.0);
+    }
+    double max = -1e300, sum = 0;
+    for (int64_t c = 0; c < kClasses; ++c) {
+      double z = b1[static_cast<std::size_t>(c)];
+      for (int64_t j = 0; j < kHidden; ++j) z += hidden[static_cast<std::size_t>(j)] * w1[static_cast<std::size_t>(j * kClasses + c)];
+      logits[static_cast<std::size_t>(c)] = z;
+      max = std::max(max, z);
+    }
+    for (double& z : logits) sum += (z = std::exp(z - max));
+    for (int64_t c = 0; c < kClasses; ++c) {
+      EXPECT_NEAR(predicted.values<float>()[static_cast<std::size_t>(r * kClasses + c)],
+                  logits[static_cast<std::size_t>(c)] / sum, 2e-6) << "row " << r << ", class " << c;
+    }
+  }
+
+  MlpWorkspace eval_ws, train_ws, gather_ws, copy_ws;
+  std::vector<Tensor> whole, copied, gathered;
+  const BatchStats evaluated = *model.EvaluateBatch(x, y, &eval_ws);
+  const BatchStats trained = *model.ComputeGradients(x, y, &train_ws, &whole);
+  EXPECT_EQ(evaluated.loss_sum, trained.loss_sum);
+  EXPECT_EQ(evaluated.correct, trained.correct);
+
+  // A shuffled batch: each input piece gathers its own columns of the rows.
+  const std::vector<int64_t> rows = {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3};
+  const int64_t n = static_cast<int64_t>(rows.size());
+  Tensor gx(DType::kFloat32, {n, kInputs}), gy(DType::kFloat32, {n, kClasses});
+  for (int64_t i = 0; i < n; ++i) {
+    std::copy_n(x.row(rows[static_cast<std::size_t>(i)]), kInputs, gx.values<float>().data() + i * kInputs);
+    std::copy_n(y.row(rows[static_cast<std::size_t>(i)]), kClasses, gy.values<float>().data() + i * kClasses);
+  }
+  const BatchStats a = *model.ComputeGradients(*AsMatrix(gx, "x"), *AsMatrix(gy, "y"), &copy_ws, &copied);
+  const BatchStats b = *model.ComputeGradients(x, y, rows, &gather_ws, &gathered);
+  EXPECT_EQ(a.loss_sum, b.loss_sum);
+  EXPECT_EQ(a.correct, b.correct);
+  for (std::size_t p = 0; p < copied.size(); ++p) {
+    EXPECT_TRUE(std::equal(copied[p].values<float>().begin(), copied[p].values<float>().end(),
+                           gathered[p].values<float>().begin()))
+        << Mlp::ParameterName(p);
+  }
+}
+
 }  // namespace
 }  // namespace runexp::nn

@@ -92,6 +92,11 @@ void ActivationBackwardRows(Activation activation, const float* __restrict a,
 }
 
 RUNEXP_NN_VECTOR_KERNEL
+void AddInPlace(const float* __restrict in, float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] += in[i];
+}
+
+RUNEXP_NN_VECTOR_KERNEL
 void SumRows(const float* __restrict values, int64_t rows, int64_t cols, float* __restrict sums) {
   for (int64_t j = 0; j < cols; ++j) sums[j] = 0.0f;
   for (int64_t r = 0; r < rows; ++r) {

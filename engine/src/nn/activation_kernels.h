@@ -28,6 +28,10 @@ void BiasActivateRows(Activation activation, const float* bias, float* values, i
 void ActivationBackwardRows(Activation activation, const float* activations, float* grads,
                             int64_t rows, int64_t cols);
 
+// out[i] += in[i] for n elements (adding a partial product; callers fix the
+// order in which partials are added).
+void AddInPlace(const float* in, float* out, int64_t n);
+
 // sums[j] = the sum over rows of values[r][j], added in row order (a bias
 // gradient: the column sums of a layer's deltas).
 void SumRows(const float* values, int64_t rows, int64_t cols, float* sums);

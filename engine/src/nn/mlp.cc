@@ -118,6 +118,9 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
     fits = ws->activations_[static_cast<std::size_t>(l)].dim(1) ==
            spec_.layers[static_cast<std::size_t>(l)].units;
   }
+  const int64_t pieces = first_layer_pieces();
+  const Shape partials_shape{pieces, ws->capacity_rows_, spec_.layers.front().units};
+  if (fits && pieces > 1) fits = ws->partials_.shape() == partials_shape;
   if (fits) return;
   const int64_t capacity = std::max(rows, ws->capacity_rows_);
   ws->activations_.clear();
@@ -126,6 +129,8 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
     ws->activations_.emplace_back(DType::kFloat32, Shape{capacity, layer.units});
     ws->deltas_.emplace_back(DType::kFloat32, Shape{capacity, layer.units});
   }
+  ws->partials_ = pieces > 1 ? Tensor(DType::kFloat32, Shape{pieces, capacity, spec_.layers.front().units})
+                             : Tensor();
   ws->row_loss_.assign(static_cast<std::size_t>(capacity), 0.0);
   ws->row_correct_.assign(static_cast<std::size_t>(capacity), 0);
   ws->capacity_rows_ = capacity;
@@ -156,7 +161,9 @@ Result<Tensor> Mlp::Predict(const Tensor& x, int64_t batch_size) const {
   Reserve(std::min(total, batch_size), &ws);
   for (int64_t start = 0; start < total; start += batch_size) {
     const MatrixView batch = view->Rows(start, std::min(total, start + batch_size));
-    Status status = ParallelFor(kRowShards, [&](int64_t s) {
+    Status status = first_layer_pieces() > 1 ? FirstLayerPieces(batch, nullptr, batch.rows, &ws) : Status::OK();
+    if (!status.ok()) return status;
+    status = ParallelFor(kRowShards, [&](int64_t s) {
       const RowRange range = SplitRows(batch.rows, kRowShards, s);
       return range.begin == range.end ? Status::OK() : ForwardRows(batch, range.begin, range.end, &ws);
     });
@@ -171,7 +178,9 @@ Result<Tensor> Mlp::Predict(const Tensor& x, int64_t batch_size) const {
 Result<BatchStats> Mlp::EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* ws) const {
   if (Status status = CheckBatch(x, &y); !status.ok()) return status;
   Reserve(x.rows, ws);
-  Status status = ParallelFor(kRowShards, [&](int64_t s) {
+  Status status = first_layer_pieces() > 1 ? FirstLayerPieces(x, nullptr, x.rows, ws) : Status::OK();
+  if (!status.ok()) return status;
+  status = ParallelFor(kRowShards, [&](int64_t s) {
     const RowRange range = SplitRows(x.rows, kRowShards, s);
     if (range.begin == range.end) return Status::OK();
     Status forward = ForwardRows(x, range.begin, range.end, ws);
@@ -226,16 +235,24 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
     bx = MatrixView{ws->batch_x_.values<float>().data(), count, x.cols};
     by = MatrixView{ws->batch_y_.values<float>().data(), count, y.cols};
   }
-  // Phase 1: each row shard gathers its rows (for a shuffled batch), then
-  // runs forward, loss and deltas for them.
-  Status status = ParallelFor(kRowShards, [&](int64_t s) {
+  // Phase 0, with a split first layer: each input piece gathers its
+  // columns of the batch's rows and computes its partial product.
+  const bool split_first_layer = first_layer_pieces() > 1;
+  Status status = split_first_layer ? FirstLayerPieces(x, rows, count, ws) : Status::OK();
+  if (!status.ok()) return status;
+  // Phase 1: each row shard gathers its rows (for a shuffled batch; only
+  // the targets when phase 0 gathered the inputs), then runs forward, loss
+  // and deltas for them.
+  status = ParallelFor(kRowShards, [&](int64_t s) {
     const RowRange range = SplitRows(count, kRowShards, s);
     if (range.begin == range.end) return Status::OK();
     if (rows != nullptr) {
       float* gx = ws->batch_x_.values<float>().data();
       float* gy = ws->batch_y_.values<float>().data();
       for (int64_t r = range.begin; r < range.end; ++r) {
-        std::memcpy(gx + r * x.cols, x.row(rows[r]), static_cast<std::size_t>(x.cols) * sizeof(float));
+        if (!split_first_layer) {
+          std::memcpy(gx + r * x.cols, x.row(rows[r]), static_cast<std::size_t>(x.cols) * sizeof(float));
+        }
         std::memcpy(gy + r * y.cols, y.row(rows[r]), static_cast<std::size_t>(y.cols) * sizeof(float));
       }
     }

@@ -3,6 +3,7 @@
 // phase. Kept apart from mlp.cc, which owns parameters and the public entry
 // points, because this is where the arithmetic and its determinism live.
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "activation_kernels.h"
@@ -29,18 +30,57 @@ struct GradientPiece {
 
 }  // namespace
 
+int64_t Mlp::first_layer_pieces() const {
+  return internal::InputPieces(spec_.input_dim, spec_.layers.front().units);
+}
+
+Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* ws) const {
+  const int64_t pieces = first_layer_pieces();
+  const int64_t units = spec_.layers.front().units;
+  const float* kernel = parameters_[0].values<float>().data();
+  float* partials = ws->partials_.values<float>().data();
+  return ParallelFor(pieces, [&](int64_t p) -> Status {
+    const RowRange inputs = SplitRows(x.cols, pieces, p);
+    const int64_t width = inputs.end - inputs.begin;
+    const float* in = x.data + inputs.begin;
+    if (rows != nullptr) {  // this piece's columns of the shuffled batch's rows
+      float* gathered = ws->batch_x_.values<float>().data();
+      for (int64_t r = 0; r < count; ++r) {
+        std::memcpy(gathered + r * x.cols + inputs.begin, x.row(rows[r]) + inputs.begin,
+                    static_cast<std::size_t>(width) * sizeof(float));
+      }
+      in = gathered + inputs.begin;
+    }
+    Status status = Sgemm(false, false, count, units, width, 1.0f, in, x.cols,
+                          kernel + inputs.begin * units, units, 0.0f,
+                          partials + p * ws->capacity_rows_ * units, units);
+    return status.ok() ? status : status.WithContext("dense_0 forward, input piece " + std::to_string(p));
+  });
+}
+
 Status Mlp::ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* ws) const {
   const int64_t n = end - begin;
   const float* in = x.row(begin);
   int64_t in_cols = x.cols;
+  const int64_t first_pieces = first_layer_pieces();
   for (int64_t l = 0; l < num_layers(); ++l) {
     const DenseSpec& layer = spec_.layers[static_cast<std::size_t>(l)];
     const float* kernel = parameters_[static_cast<std::size_t>(2 * l)].values<float>().data();
     const float* bias = parameters_[static_cast<std::size_t>(2 * l + 1)].values<float>().data();
     float* out = ws->activations_[static_cast<std::size_t>(l)].values<float>().data() + begin * layer.units;
-    Status status = Sgemm(false, false, n, layer.units, in_cols, 1.0f, in, in_cols, kernel,
-                          layer.units, 0.0f, out, layer.units);
-    if (!status.ok()) return status.WithContext("dense_" + std::to_string(l) + " forward");
+    if (l == 0 && first_pieces > 1) {
+      // The partial products of FirstLayerPieces, added in piece order.
+      const float* partials = ws->partials_.values<float>().data() + begin * layer.units;
+      const int64_t stride = ws->capacity_rows_ * layer.units;
+      std::memcpy(out, partials, static_cast<std::size_t>(n * layer.units) * sizeof(float));
+      for (int64_t p = 1; p < first_pieces; ++p) {
+        internal::AddInPlace(partials + p * stride, out, n * layer.units);
+      }
+    } else {
+      Status status = Sgemm(false, false, n, layer.units, in_cols, 1.0f, in, in_cols, kernel,
+                            layer.units, 0.0f, out, layer.units);
+      if (!status.ok()) return status.WithContext("dense_" + std::to_string(l) + " forward");
+    }
     internal::BiasActivateRows(layer.activation, bias, out, n, layer.units);
     in = out;
     in_cols = layer.units;
@@ -83,19 +123,50 @@ Status Mlp::LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, in
 
 Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
                             std::vector<Tensor>* gradients, const GradientReadyFn& on_ready) const {
-  std::vector<GradientPiece> pieces;
+  // Tasks of pieces, run in parallel; the pieces of one task in order.
+  // Without a split first layer every piece is a task. With one, task p owns
+  // the kernel rows of input piece p, the rows its forward piece read (so a
+  // thread that takes the same p in both phases keeps them in its cache),
+  // and the other pieces are dealt round the tasks in turn.
+  const int64_t first_pieces = first_layer_pieces();
+  const bool owned = first_pieces > 1;
+  std::vector<std::vector<GradientPiece>> tasks(static_cast<std::size_t>(owned ? first_pieces : 0));
+  std::size_t next_shared = 0;
+  const auto add = [&](GradientPiece piece, int64_t owner) {
+    if (!owned) {
+      tasks.push_back({piece});
+      return;
+    }
+    std::size_t task = static_cast<std::size_t>(owner);
+    if (owner < 0) {
+      task = next_shared;
+      next_shared = (next_shared + 1) % tasks.size();
+    }
+    tasks[task].push_back(piece);
+  };
   for (int64_t l = 0; l < num_layers(); ++l) {
     const int64_t fan_in = layer_inputs(l);
     const int64_t units = spec_.layers[static_cast<std::size_t>(l)].units;
     const int64_t blocks = internal::GradientBlocks(fan_in, units);
-    for (int64_t b = 0; b < blocks; ++b) {
-      const RowRange range = SplitRows(fan_in, blocks, b);
-      pieces.push_back({l, range.begin, range.end});
+    if (l == 0 && first_pieces > 1) {
+      // The same number of blocks, cut inside each input piece.
+      const int64_t per_piece = (blocks + first_pieces - 1) / first_pieces;
+      for (int64_t p = 0; p < first_pieces; ++p) {
+        const RowRange piece = SplitRows(fan_in, first_pieces, p);
+        for (int64_t b = 0; b < per_piece; ++b) {
+          const RowRange range = SplitRows(piece.end - piece.begin, per_piece, b);
+          add({l, piece.begin + range.begin, piece.begin + range.end}, p);
+        }
+      }
+    } else {
+      for (int64_t b = 0; b < blocks; ++b) {
+        const RowRange range = SplitRows(fan_in, blocks, b);
+        add({l, range.begin, range.end}, -1);
+      }
     }
-    pieces.push_back({l, -1, -1});
+    add({l, -1, -1}, -1);
   }
-  return ParallelFor(static_cast<int64_t>(pieces.size()), [&](int64_t i) -> Status {
-    const GradientPiece& piece = pieces[static_cast<std::size_t>(i)];
+  const auto gradient_of = [&](const GradientPiece& piece) -> Status {
     const int64_t units = spec_.layers[static_cast<std::size_t>(piece.layer)].units;
     const float* delta = ws->deltas_[static_cast<std::size_t>(piece.layer)].values<float>().data();
     if (piece.begin < 0) {
@@ -116,6 +187,12 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
                           dw + piece.begin * units, units);
     if (!status.ok()) return status.WithContext("dense_" + std::to_string(piece.layer) + " weight gradient");
     if (on_ready) on_ready(static_cast<std::size_t>(2 * piece.layer), piece.begin * units, piece.end * units);
+    return Status::OK();
+  };
+  return ParallelFor(static_cast<int64_t>(tasks.size()), [&](int64_t t) -> Status {
+    for (const GradientPiece& piece : tasks[static_cast<std::size_t>(t)]) {
+      if (Status status = gradient_of(piece); !status.ok()) return status;
+    }
     return Status::OK();
   });
 }

@@ -18,9 +18,12 @@
 // tf.argmax does.
 //
 // Determinism: work is split into a FIXED number of row shards of the batch
-// (and fixed blocks of each weight gradient), independent of the thread
+// (and fixed blocks of each weight gradient, and, for a large first layer,
+// fixed pieces of its input columns whose partial products are added in
+// piece order), decided by the shapes alone, independent of the thread
 // count; each piece is one single-threaded GEMM of a fixed shape writing its
-// own outputs, and every sum across rows runs in row order. Results are
+// own outputs, and every sum across rows runs in row order. Training,
+// evaluation and prediction compute the forward pass the same way. Results are
 // therefore bit-identical whatever the oneTBB concurrency (1 thread, 2
 // threads, any task_arena) on a given machine and build. Every piece runs
 // with denormals flushed to zero (FTZ/DAZ, as TensorFlow's CPU kernels do):
@@ -80,6 +83,8 @@ class MlpWorkspace {
   std::vector<uint8_t> row_correct_;
   Tensor batch_x_;  // the gathered rows of a shuffled batch (ComputeGradients with rows)
   Tensor batch_y_;
+  // A split first layer's partial products: (input pieces, capacity_rows, units).
+  Tensor partials_;
 };
 
 class Mlp {
@@ -154,8 +159,15 @@ class Mlp {
   Result<BatchStats> TrainBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count,
                                 MlpWorkspace* workspace, std::vector<Tensor>* gradients,
                                 const GradientReadyFn& on_ready) const;
-  // Rows [begin, end) of the batch: forward through every layer; then the
-  // per-row loss and accuracy and, with_deltas, every layer's deltas.
+  // Input pieces of the first layer's forward pass (sharding.h): 1 or kInputPieces.
+  int64_t first_layer_pieces() const;
+  // With a split first layer, the phase before the row shards: each input
+  // piece multiplies its columns of the batch (gathering them first from
+  // rows `rows` of x when rows != nullptr) by its kernel rows, into partials_.
+  Status FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* workspace) const;
+  // Rows [begin, end) of the batch: forward through every layer (the first
+  // from its partial products when it is split); then the per-row loss and
+  // accuracy and, with_deltas, every layer's deltas.
   Status ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* workspace) const;
   Status LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, int64_t end,
                           bool with_deltas, MlpWorkspace* workspace) const;
