@@ -69,12 +69,17 @@ Status Mlp::ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* 
     const float* bias = parameters_[static_cast<std::size_t>(2 * l + 1)].values<float>().data();
     float* out = ws->activations_[static_cast<std::size_t>(l)].values<float>().data() + begin * layer.units;
     if (l == 0 && first_pieces > 1) {
-      // The partial products of FirstLayerPieces, added in piece order.
+      // The partial products of FirstLayerPieces, added in piece order, a
+      // chunk at a time so that the running sum stays in L1.
+      constexpr int64_t kChunk = 2048;
       const float* partials = ws->partials_.values<float>().data() + begin * layer.units;
       const int64_t stride = ws->capacity_rows_ * layer.units;
-      std::memcpy(out, partials, static_cast<std::size_t>(n * layer.units) * sizeof(float));
-      for (int64_t p = 1; p < first_pieces; ++p) {
-        internal::AddInPlace(partials + p * stride, out, n * layer.units);
+      for (int64_t from = 0; from < n * layer.units; from += kChunk) {
+        const int64_t size = std::min(kChunk, n * layer.units - from);
+        std::memcpy(out + from, partials + from, static_cast<std::size_t>(size) * sizeof(float));
+        for (int64_t p = 1; p < first_pieces; ++p) {
+          internal::AddInPlace(partials + p * stride + from, out + from, size);
+        }
       }
     } else {
       Status status = Sgemm(false, false, n, layer.units, in_cols, 1.0f, in, in_cols, kernel,
