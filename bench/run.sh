@@ -13,9 +13,9 @@
 # the ratios of the issue's goals. Where Debian's python3-torch is installed
 # (--install-pytorch installs scripts/bench-packages.txt), the same model in
 # PyTorch (bench/pytorch_mnist.py) at every thread setting, and its best
-# epoch against runexp's. Every figure is the best of N (--repeat, default 5)
-# so that other work on a shared machine inflates as little as possible; the
-# table also shows the median where it matters.
+# epoch against runexp's. N rounds (--repeat, default 5) each measure the
+# bound, the epochs and a whole run back to back: figures are best of N
+# (median where shown), ratios also the median of the rounds' own ratios.
 #
 # Nothing is asserted: the goals are ratios printed for a human to read.
 # Needs: a built tree (built here unless --no-build), the MNIST data
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT=$2; shift 2 ;;
     --no-build) DO_BUILD=0; shift ;;
     --install-pytorch) "$ROOT/scripts/install-packages.sh" "$ROOT/scripts/bench-packages.txt"; shift ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
