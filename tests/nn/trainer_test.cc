@@ -47,6 +47,26 @@ TEST(TrainerTest, LearnsGaussianBlobs) {
   EXPECT_GE(last.validation->accuracy(), 0.95);
 }
 
+// The evaluator stage keeps one workspace across epochs: reusing it, even
+// between batch sizes and between models, must give the figures of a fresh one.
+TEST(TrainerTest, EvaluateWithAReusedWorkspaceGivesTheFreshFigures) {
+  testing::DataSet data = testing::MakeBlobs(300, 256, 3, 0.5f, 9);
+  Mlp wide = *Mlp::Create({256, {{300, Activation::kRelu}, {3, Activation::kSoftmax}}, Loss::kCategoricalCrossentropy});
+  Mlp narrow = *Mlp::Create({256, {{16, Activation::kRelu}, {3, Activation::kSoftmax}}, Loss::kCategoricalCrossentropy});
+  wide.InitGlorotUniform(9);
+  narrow.InitGlorotUniform(9);
+  MlpWorkspace reused;
+  for (int64_t batch : {64, 256, 100}) {
+    for (const Mlp* model : {&wide, &narrow}) {
+      const BatchStats fresh = *Evaluate(*model, data.x, data.y, batch);
+      const BatchStats again = *Evaluate(*model, data.x, data.y, batch, &reused);
+      EXPECT_EQ(fresh.loss_sum, again.loss_sum) << "batch " << batch;
+      EXPECT_EQ(fresh.correct, again.correct) << "batch " << batch;
+      EXPECT_EQ(again.samples, 300);
+    }
+  }
+}
+
 TEST(TrainerTest, MseRegressionWithSgdMomentumReducesTheLoss) {
   testing::DataSet data = testing::MakeBlobs(256, 4, 2, 0.2f, 8);
   Trainer trainer = MakeTrainer({4, {{8, Activation::kSigmoid}, {2, Activation::kLinear}}, Loss::kMeanSquaredError},

@@ -23,29 +23,32 @@ Status CheckData(const Mlp& model, MatrixView x, MatrixView y) {
 
 }  // namespace
 
-Result<BatchStats> Evaluate(const Mlp& model, MatrixView x, MatrixView y, int64_t batch_size) {
+Result<BatchStats> Evaluate(const Mlp& model, MatrixView x, MatrixView y, int64_t batch_size,
+                            MlpWorkspace* workspace) {
   if (batch_size <= 0) {
     return Status::InvalidArgument("evaluate: batch_size must be positive, got " +
                                    std::to_string(batch_size));
   }
   if (Status status = CheckData(model, x, y); !status.ok()) return status.WithContext("evaluate");
   BatchStats total;
-  MlpWorkspace workspace;
+  MlpWorkspace own_workspace;
+  MlpWorkspace* ws = workspace != nullptr ? workspace : &own_workspace;
   for (int64_t start = 0; start < x.rows; start += batch_size) {
     const int64_t end = std::min(x.rows, start + batch_size);
-    Result<BatchStats> stats = model.EvaluateBatch(x.Rows(start, end), y.Rows(start, end), &workspace);
+    Result<BatchStats> stats = model.EvaluateBatch(x.Rows(start, end), y.Rows(start, end), ws);
     if (!stats.ok()) return stats.status();
     total += *stats;
   }
   return total;
 }
 
-Result<BatchStats> Evaluate(const Mlp& model, const Tensor& x, const Tensor& y, int64_t batch_size) {
+Result<BatchStats> Evaluate(const Mlp& model, const Tensor& x, const Tensor& y, int64_t batch_size,
+                            MlpWorkspace* workspace) {
   Result<MatrixView> xv = AsMatrix(x, "evaluate x");
   if (!xv.ok()) return xv.status();
   Result<MatrixView> yv = AsMatrix(y, "evaluate y");
   if (!yv.ok()) return yv.status();
-  return Evaluate(model, *xv, *yv, batch_size);
+  return Evaluate(model, *xv, *yv, batch_size, workspace);
 }
 
 Trainer::Trainer(Mlp model, Optimizer optimizer, TrainOptions options, RandomStream shuffle_stream)

@@ -58,10 +58,12 @@ using StepObserver =
     std::function<Status(int64_t step, int64_t steps, const BatchStats& so_far)>;
 
 // Loss and accuracy over every row of (x, y), batch_size rows at a time.
-// Thread-count independent.
+// Thread-count independent. A caller that evaluates again and again (once
+// per epoch) passes its own workspace, so its buffers are allocated once.
 Result<BatchStats> Evaluate(const Mlp& model, const Tensor& x, const Tensor& y,
-                            int64_t batch_size = 128);
-Result<BatchStats> Evaluate(const Mlp& model, MatrixView x, MatrixView y, int64_t batch_size);
+                            int64_t batch_size = 128, MlpWorkspace* workspace = nullptr);
+Result<BatchStats> Evaluate(const Mlp& model, MatrixView x, MatrixView y, int64_t batch_size,
+                            MlpWorkspace* workspace = nullptr);
 
 class Trainer {
  public:
