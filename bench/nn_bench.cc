@@ -152,7 +152,7 @@ BENCHMARK(BM_OptimizerUpdate)
     ->UseRealTime();
 
 // The arithmetic floor of an optimizer's update: the same kernel on a block
-// small enough to stay in L1 (3 arrays × 8 KB), updated over and over, so no
+// small enough to stay in L1 (3 or 4 arrays × 8 KB), updated over and over, so no
 // memory traffic is timed. RMSprop's IEEE-exact sqrt and division run on the
 // core's divider, which no layout or fusion can speed up; bench/run.sh turns
 // this figure into the least an epoch can cost above its GEMM bound.

@@ -39,6 +39,7 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
   const int64_t units = spec_.layers.front().units;
   const float* kernel = parameters_[0].values<float>().data();
   float* partials = ws->partials_.values<float>().data();
+  if (count == 0) return Status::OK();  // x.data may be null then
   return ParallelFor(pieces, [&](int64_t p) -> Status {
     const RowRange inputs = SplitRows(x.cols, pieces, p);
     const int64_t width = inputs.end - inputs.begin;
@@ -154,7 +155,8 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
     const int64_t units = spec_.layers[static_cast<std::size_t>(l)].units;
     const int64_t blocks = internal::GradientBlocks(fan_in, units);
     if (l == 0 && first_pieces > 1) {
-      // The same number of blocks, cut inside each input piece.
+      // About as many blocks (rounded up to a multiple of the pieces), cut
+      // inside each input piece so that none straddles two owners.
       const int64_t per_piece = (blocks + first_pieces - 1) / first_pieces;
       for (int64_t p = 0; p < first_pieces; ++p) {
         const RowRange piece = SplitRows(fan_in, first_pieces, p);

@@ -40,7 +40,9 @@ inline constexpr int64_t kMinGradientBlockValues = 32768;
 // backward phase (mlp_passes.cc). Why: with the forward split by batch rows
 // instead, every core read the whole kernel each step right after other
 // cores had updated parts of it, so the kernel and the optimizer's state
-// crossed between cores twice a step. Split this way a core keeps touching
+// crossed between cores twice a step. Split this way a thread that takes
+// the same pieces in both phases (as oneTBB's halving of [0, 4) between two
+// threads tends to give it; nothing depends on it but speed) keeps touching
 // its own quarter of the kernel (0.4 MB of 1.6 MB, with its optimizer
 // state, for the book's 784×512 layer): a 2-thread training step of the
 // book's model went from 1.47 to 1.19 ms (README, Performance).

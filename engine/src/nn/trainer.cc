@@ -109,7 +109,7 @@ Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y,
     const auto update = [&](std::size_t index, int64_t begin, int64_t end) {
       optimizer_.UpdateRange(index, begin, end, gradients_[index], parameters[index]);
     };
-    // A shuffled batch is gathered by the row shards themselves (mlp.h).
+    // A shuffled batch is gathered by the pieces that first read it (mlp.h).
     Result<BatchStats> stats =
         options_.shuffle
             ? model_.ComputeGradients(*xv, *yv,

@@ -83,7 +83,8 @@ class MlpWorkspace {
   std::vector<uint8_t> row_correct_;
   Tensor batch_x_;  // the gathered rows of a shuffled batch (ComputeGradients with rows)
   Tensor batch_y_;
-  // A split first layer's partial products: (input pieces, capacity_rows, units).
+  // A split first layer's partial products: (input pieces, capacity_rows,
+  // units), four times the layer's activations (8 MiB for 1024 rows of 512).
   Tensor partials_;
 };
 
@@ -143,8 +144,10 @@ class Mlp {
                                       const GradientReadyFn& on_ready = nullptr) const;
 
   // The same on the batch made of rows `rows` of x and y, in that order (a
-  // shuffled batch): each row shard copies its own rows into the workspace
-  // as it starts, so there is no separate gather pass over the batch. The
+  // shuffled batch): the pieces that first read the batch copy their part of
+  // it into the workspace as they start (row shards their rows; with a split
+  // first layer, input pieces their columns and row shards the targets), so
+  // there is no separate gather pass over the batch. The
   // bits are those of gathering the rows first and calling the overload
   // above. InvalidArgument for an empty `rows` or an index outside x.
   Result<BatchStats> ComputeGradients(MatrixView x, MatrixView y, std::span<const int64_t> rows,
