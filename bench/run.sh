@@ -37,6 +37,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+case "$REPEAT" in
+  ''|*[!0-9]*|0) echo "bench/run.sh: --repeat takes a positive number, not '$REPEAT'" >&2; exit 2 ;;
+esac
 for tool in sqlite3 /usr/bin/time awk; do
   command -v "$tool" > /dev/null || { echo "bench/run.sh: $tool is missing (scripts/install-packages.sh)" >&2; exit 2; }
 done
@@ -82,13 +85,18 @@ for round in $(seq "$REPEAT"); do
       awk -v r="$round" '{ print r "\t" $0 }' >> "$TMP/gemm" || true
   done
   # name,iterations,real_time,... with real_time in ms.
-  "$BUILD/bench/nn_bench" --benchmark_filter='^BM_Epoch/' --benchmark_format=csv 2> /dev/null |
-    awk -F, -v r="$round" 'match($1, /^"BM_Epoch\/threads:[0-9]+\//) {
-        t = substr($1, 19, RLENGTH - 19); print r "\t" t "\t" $3 / 1000 }' >> "$TMP/epochs"
+  if ! "$BUILD/bench/nn_bench" --benchmark_filter='^BM_Epoch/' --benchmark_format=csv \
+         > "$TMP/epoch.csv" 2> "$TMP/epoch.err"; then
+    say "bench/run.sh: nn_bench failed:"; cat "$TMP/epoch.err" >&2; exit 1
+  fi
+  awk -F, -v r="$round" 'match($1, /^"BM_Epoch\/threads:[0-9]+\//) {
+      t = substr($1, 19, RLENGTH - 19); print r "\t" t "\t" $3 / 1000 }' "$TMP/epoch.csv" >> "$TMP/epochs"
   db="$TMP/run$round/results.db"
   mkdir -p "$TMP/run$round"
-  /usr/bin/time -v "$BUILD/runexp" "$ROOT/experiments/mnist_ch2.toml" --results "$db" \
-    > "$TMP/run$round/out" 2> "$TMP/run$round/time"
+  if ! /usr/bin/time -v "$BUILD/runexp" "$ROOT/experiments/mnist_ch2.toml" --results "$db" \
+         > "$TMP/run$round/out" 2> "$TMP/run$round/time"; then
+    say "bench/run.sh: runexp experiments/mnist_ch2.toml failed:"; cat "$TMP/run$round/time" >&2; exit 1
+  fi
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (j = 1; j <= n; ++j) s = s * 60 + p[j]; print s }' "$TMP/run$round/time")
   rss_mb=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$TMP/run$round/time")
   epochs=$(sqlite3 "$db" "SELECT group_concat(printf('%.3f', seconds), ' ') FROM (SELECT seconds FROM epoch_metrics ORDER BY epoch)")
@@ -176,6 +184,7 @@ fi
 
 # --- the table -----------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+[ "$(bound_gflops "$CORES")" != 0 ] || { say "bench/run.sh: gemm_bound measured nothing"; exit 1; }
 secs() { awk -v g="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.3f", g / r; else print "-" }'; }
 
 echo "## runexp performance — $(date -u +%Y-%m-%d), $(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo '?')"
@@ -191,7 +200,8 @@ echo "|---|---|---|---|---|"
 awk -F'\t' -v g="$EPOCH_GFLOP" '{ v[$1 "\t" $2 "\t" $3, $4] = $5; k[$1 "\t" $2 "\t" $3] = 1 }
   END { for (key in k) { split(key, f, "\t"); own = v[key, "own-threads"]; per = v[key, "per-call"];
           b = own > per ? own : per;
-          printf "| %s %s | %s | %.0f | %.0f | %.3f |\n", f[1], f[2], f[3], own, per, g / b } }' "$TMP/gemm_best" | sort
+          printf "| %s %s | %s | %.0f | %.0f | %s |\n", f[1], f[2], f[3], own, per,
+                 (b > 0 ? sprintf("%.3f", g / b) : "-") } }' "$TMP/gemm_best" | sort
 echo
 echo "| measure | 1 thread | $CORES threads |"
 echo "|---|---|---|"
