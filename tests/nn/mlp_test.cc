@@ -181,6 +181,30 @@ TEST(MlpTest, WorkspaceIsReusedAcrossBatchSizesAndModels) {
   }
 }
 
+// Training on the batch made of rows `rows` of (x, y) gives the bits of
+// training on those rows copied out first: loss, accuracy and every gradient.
+void ExpectGatheredBatchIsTheCopiedBatch(const Mlp& model, MatrixView x, MatrixView y,
+                                         const std::vector<int64_t>& rows) {
+  const int64_t n = static_cast<int64_t>(rows.size());
+  Tensor gx(DType::kFloat32, {n, x.cols}), gy(DType::kFloat32, {n, y.cols});
+  for (int64_t i = 0; i < n; ++i) {
+    std::copy_n(x.row(rows[static_cast<std::size_t>(i)]), x.cols, gx.values<float>().data() + i * x.cols);
+    std::copy_n(y.row(rows[static_cast<std::size_t>(i)]), y.cols, gy.values<float>().data() + i * y.cols);
+  }
+  MlpWorkspace copy_ws, gather_ws;
+  std::vector<Tensor> copied, gathered;
+  const BatchStats a = *model.ComputeGradients(*AsMatrix(gx, "x"), *AsMatrix(gy, "y"), &copy_ws, &copied);
+  const BatchStats b = *model.ComputeGradients(x, y, rows, &gather_ws, &gathered);
+  EXPECT_EQ(a.loss_sum, b.loss_sum);
+  EXPECT_EQ(a.correct, b.correct);
+  EXPECT_EQ(b.samples, n);
+  for (std::size_t p = 0; p < copied.size(); ++p) {
+    EXPECT_TRUE(std::equal(copied[p].values<float>().begin(), copied[p].values<float>().end(),
+                           gathered[p].values<float>().begin()))
+        << Mlp::ParameterName(p);
+  }
+}
+
 // A batch given as row indices is gathered by the row shards themselves:
 // the same bits as copying the rows out first, and indices are checked.
 TEST(MlpTest, GatheredBatchIsTheCopiedBatch) {
@@ -188,25 +212,9 @@ TEST(MlpTest, GatheredBatchIsTheCopiedBatch) {
   model.InitGlorotUniform(3);
   testing::DataSet data = testing::MakeBlobs(40, 5, 3, 0.3f, 2);
   const MatrixView x = *AsMatrix(data.x, "x"), y = *AsMatrix(data.y, "y");
-  const std::vector<int64_t> rows = {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36};  // a repeat too
-  Tensor gx(DType::kFloat32, {static_cast<int64_t>(rows.size()), 5});
-  Tensor gy(DType::kFloat32, {static_cast<int64_t>(rows.size()), 3});
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    std::copy_n(x.row(rows[i]), 5, gx.values<float>().data() + i * 5);
-    std::copy_n(y.row(rows[i]), 3, gy.values<float>().data() + i * 3);
-  }
-  MlpWorkspace w1, w2;
-  std::vector<Tensor> copied, gathered;
-  const BatchStats a = *model.ComputeGradients(*AsMatrix(gx, "x"), *AsMatrix(gy, "y"), &w1, &copied);
-  const BatchStats b = *model.ComputeGradients(x, y, rows, &w2, &gathered);
-  EXPECT_EQ(a.loss_sum, b.loss_sum);
-  EXPECT_EQ(a.correct, b.correct);
-  EXPECT_EQ(b.samples, static_cast<int64_t>(rows.size()));
-  for (std::size_t p = 0; p < copied.size(); ++p) {
-    EXPECT_TRUE(std::equal(copied[p].values<float>().begin(), copied[p].values<float>().end(),
-                           gathered[p].values<float>().begin()))
-        << Mlp::ParameterName(p);
-  }
+  ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36});  // a repeat too
+  MlpWorkspace w2;
+  std::vector<Tensor> gathered;
   const std::vector<int64_t> outside = {0, 40};
   EXPECT_EQ(model.ComputeGradients(x, y, outside, &w2, &gathered).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(model.ComputeGradients(x, y, std::span<const int64_t>(), &w2, &gathered).status().code(),
@@ -250,30 +258,15 @@ TEST(MlpTest, SplitFirstLayerComputesTheModelAndTrainsAsItEvaluates) {
     }
   }
 
-  MlpWorkspace eval_ws, train_ws, gather_ws, copy_ws;
-  std::vector<Tensor> whole, copied, gathered;
+  MlpWorkspace eval_ws, train_ws;
+  std::vector<Tensor> whole;
   const BatchStats evaluated = *model.EvaluateBatch(x, y, &eval_ws);
   const BatchStats trained = *model.ComputeGradients(x, y, &train_ws, &whole);
   EXPECT_EQ(evaluated.loss_sum, trained.loss_sum);
   EXPECT_EQ(evaluated.correct, trained.correct);
 
   // A shuffled batch: each input piece gathers its own columns of the rows.
-  const std::vector<int64_t> rows = {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3};
-  const int64_t n = static_cast<int64_t>(rows.size());
-  Tensor gx(DType::kFloat32, {n, kInputs}), gy(DType::kFloat32, {n, kClasses});
-  for (int64_t i = 0; i < n; ++i) {
-    std::copy_n(x.row(rows[static_cast<std::size_t>(i)]), kInputs, gx.values<float>().data() + i * kInputs);
-    std::copy_n(y.row(rows[static_cast<std::size_t>(i)]), kClasses, gy.values<float>().data() + i * kClasses);
-  }
-  const BatchStats a = *model.ComputeGradients(*AsMatrix(gx, "x"), *AsMatrix(gy, "y"), &copy_ws, &copied);
-  const BatchStats b = *model.ComputeGradients(x, y, rows, &gather_ws, &gathered);
-  EXPECT_EQ(a.loss_sum, b.loss_sum);
-  EXPECT_EQ(a.correct, b.correct);
-  for (std::size_t p = 0; p < copied.size(); ++p) {
-    EXPECT_TRUE(std::equal(copied[p].values<float>().begin(), copied[p].values<float>().end(),
-                           gathered[p].values<float>().begin()))
-        << Mlp::ParameterName(p);
-  }
+  ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3});
 }
 
 }  // namespace

@@ -161,7 +161,7 @@ Result<Tensor> Mlp::Predict(const Tensor& x, int64_t batch_size) const {
   Reserve(std::min(total, batch_size), &ws);
   for (int64_t start = 0; start < total; start += batch_size) {
     const MatrixView batch = view->Rows(start, std::min(total, start + batch_size));
-    Status status = first_layer_pieces() > 1 ? FirstLayerPieces(batch, nullptr, batch.rows, &ws) : Status::OK();
+    Status status = FirstLayerPieces(batch, nullptr, batch.rows, &ws);
     if (!status.ok()) return status;
     status = ParallelFor(kRowShards, [&](int64_t s) {
       const RowRange range = SplitRows(batch.rows, kRowShards, s);
@@ -178,7 +178,7 @@ Result<Tensor> Mlp::Predict(const Tensor& x, int64_t batch_size) const {
 Result<BatchStats> Mlp::EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* ws) const {
   if (Status status = CheckBatch(x, &y); !status.ok()) return status;
   Reserve(x.rows, ws);
-  Status status = first_layer_pieces() > 1 ? FirstLayerPieces(x, nullptr, x.rows, ws) : Status::OK();
+  Status status = FirstLayerPieces(x, nullptr, x.rows, ws);
   if (!status.ok()) return status;
   status = ParallelFor(kRowShards, [&](int64_t s) {
     const RowRange range = SplitRows(x.rows, kRowShards, s);
@@ -238,7 +238,7 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
   // Phase 0, with a split first layer: each input piece gathers its
   // columns of the batch's rows and computes its partial product.
   const bool split_first_layer = first_layer_pieces() > 1;
-  Status status = split_first_layer ? FirstLayerPieces(x, rows, count, ws) : Status::OK();
+  Status status = FirstLayerPieces(x, rows, count, ws);
   if (!status.ok()) return status;
   // Phase 1: each row shard gathers its rows (for a shuffled batch; only
   // the targets when phase 0 gathered the inputs), then runs forward, loss

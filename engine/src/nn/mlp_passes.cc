@@ -38,8 +38,10 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
   const int64_t pieces = first_layer_pieces();
   const int64_t units = spec_.layers.front().units;
   const float* kernel = parameters_[0].values<float>().data();
+  // Nothing to do for an unsplit first layer (ForwardRows multiplies it
+  // whole) or an empty batch (whose x.data may be null).
+  if (pieces == 1 || count == 0) return Status::OK();
   float* partials = ws->partials_.values<float>().data();
-  if (count == 0) return Status::OK();  // x.data may be null then
   return ParallelFor(pieces, [&](int64_t p) -> Status {
     const RowRange inputs = SplitRows(x.cols, pieces, p);
     const int64_t width = inputs.end - inputs.begin;

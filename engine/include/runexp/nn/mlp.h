@@ -164,8 +164,8 @@ class Mlp {
                                 const GradientReadyFn& on_ready) const;
   // Input pieces of the first layer's forward pass (sharding.h): 1 or kInputPieces.
   int64_t first_layer_pieces() const;
-  // With a split first layer, the phase before the row shards: each input
-  // piece multiplies its columns of the batch (gathering them first from
+  // The phase before the row shards (nothing for an unsplit first layer):
+  // each input piece multiplies its columns of the batch (gathering them first from
   // rows `rows` of x when rows != nullptr) by its kernel rows, into partials_.
   Status FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* workspace) const;
   // Rows [begin, end) of the batch: forward through every layer (the first
