@@ -181,30 +181,6 @@ TEST(MlpTest, WorkspaceIsReusedAcrossBatchSizesAndModels) {
   }
 }
 
-// Training on the batch made of rows `rows` of (x, y) gives the bits of
-// training on those rows copied out first: loss, accuracy and every gradient.
-void ExpectGatheredBatchIsTheCopiedBatch(const Mlp& model, MatrixView x, MatrixView y,
-                                         const std::vector<int64_t>& rows) {
-  const int64_t n = static_cast<int64_t>(rows.size());
-  Tensor gx(DType::kFloat32, {n, x.cols}), gy(DType::kFloat32, {n, y.cols});
-  for (int64_t i = 0; i < n; ++i) {
-    std::copy_n(x.row(rows[static_cast<std::size_t>(i)]), x.cols, gx.values<float>().data() + i * x.cols);
-    std::copy_n(y.row(rows[static_cast<std::size_t>(i)]), y.cols, gy.values<float>().data() + i * y.cols);
-  }
-  MlpWorkspace copy_ws, gather_ws;
-  std::vector<Tensor> copied, gathered;
-  const BatchStats a = *model.ComputeGradients(*AsMatrix(gx, "x"), *AsMatrix(gy, "y"), &copy_ws, &copied);
-  const BatchStats b = *model.ComputeGradients(x, y, rows, &gather_ws, &gathered);
-  EXPECT_EQ(a.loss_sum, b.loss_sum);
-  EXPECT_EQ(a.correct, b.correct);
-  EXPECT_EQ(b.samples, n);
-  for (std::size_t p = 0; p < copied.size(); ++p) {
-    EXPECT_TRUE(std::equal(copied[p].values<float>().begin(), copied[p].values<float>().end(),
-                           gathered[p].values<float>().begin()))
-        << Mlp::ParameterName(p);
-  }
-}
-
 // A batch given as row indices is gathered by the row shards themselves:
 // the same bits as copying the rows out first, and indices are checked.
 TEST(MlpTest, GatheredBatchIsTheCopiedBatch) {
@@ -212,7 +188,7 @@ TEST(MlpTest, GatheredBatchIsTheCopiedBatch) {
   model.InitGlorotUniform(3);
   testing::DataSet data = testing::MakeBlobs(40, 5, 3, 0.3f, 2);
   const MatrixView x = *AsMatrix(data.x, "x"), y = *AsMatrix(data.y, "y");
-  ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36});  // a repeat too
+  testing::ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36});  // a repeat too
   MlpWorkspace w2;
   std::vector<Tensor> gathered;
   const std::vector<int64_t> outside = {0, 40};
@@ -266,7 +242,7 @@ TEST(MlpTest, SplitFirstLayerComputesTheModelAndTrainsAsItEvaluates) {
   EXPECT_EQ(evaluated.correct, trained.correct);
 
   // A shuffled batch: each input piece gathers its own columns of the rows.
-  ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3});
+  testing::ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3});
 }
 
 }  // namespace

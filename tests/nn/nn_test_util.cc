@@ -1,5 +1,7 @@
 #include "nn_test_util.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -129,6 +131,28 @@ double ReferenceLoss(const MlpSpec& spec, const std::vector<std::vector<double>>
     total += row_loss;
   }
   return total / static_cast<double>(rows);
+}
+
+void ExpectGatheredBatchIsTheCopiedBatch(const Mlp& model, MatrixView x, MatrixView y,
+                                         const std::vector<int64_t>& rows) {
+  const int64_t n = static_cast<int64_t>(rows.size());
+  Tensor gx(DType::kFloat32, {n, x.cols}), gy(DType::kFloat32, {n, y.cols});
+  for (int64_t i = 0; i < n; ++i) {
+    std::copy_n(x.row(rows[static_cast<std::size_t>(i)]), x.cols, gx.values<float>().data() + i * x.cols);
+    std::copy_n(y.row(rows[static_cast<std::size_t>(i)]), y.cols, gy.values<float>().data() + i * y.cols);
+  }
+  MlpWorkspace copy_ws, gather_ws;
+  std::vector<Tensor> copied, gathered;
+  const BatchStats a = *model.ComputeGradients(*AsMatrix(gx, "x"), *AsMatrix(gy, "y"), &copy_ws, &copied);
+  const BatchStats b = *model.ComputeGradients(x, y, rows, &gather_ws, &gathered);
+  EXPECT_EQ(a.loss_sum, b.loss_sum);
+  EXPECT_EQ(a.correct, b.correct);
+  EXPECT_EQ(b.samples, n);
+  for (std::size_t p = 0; p < copied.size(); ++p) {
+    EXPECT_TRUE(std::equal(copied[p].values<float>().begin(), copied[p].values<float>().end(),
+                           gathered[p].values<float>().begin()))
+        << Mlp::ParameterName(p);
+  }
 }
 
 }  // namespace runexp::nn::testing

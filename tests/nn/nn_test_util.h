@@ -41,4 +41,10 @@ double ReferenceLoss(const MlpSpec& spec, const std::vector<std::vector<double>>
 
 std::vector<std::vector<double>> ToDouble(const std::vector<Tensor>& params);
 
+// Training on the batch made of rows `rows` of (x, y) gives the bits of
+// training on those rows copied out first: loss, accuracy and every
+// gradient (gtest expectations).
+void ExpectGatheredBatchIsTheCopiedBatch(const Mlp& model, MatrixView x, MatrixView y,
+                                         const std::vector<int64_t>& rows);
+
 }  // namespace runexp::nn::testing

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -68,6 +71,46 @@ TEST(OptimizerTest, RmspropKerasDefaults) {
               {{0.496837732, -0.996837727, 0.246837726},
                {0.498312148, -0.999694868, 0.246837726},
                {0.495493572, -1.00105444, 0.247936029}});
+}
+
+// RMSprop takes a short cut where a group of gradients is all ±0 (no square
+// root or division: w - lr·g). Every value must still be the formula's bits,
+// signed zeros and NaN included: groups of 256 all ±0 (ms zero, small,
+// tiny, infinite; a weight of -0 with a gradient of -0 turns +0), one
+// with a single non-zero gradient, one whose ms is NaN or negative (the
+// formula gives NaN, the short cut would not), and a partial last group.
+TEST(OptimizerTest, RmspropZeroGradientsGiveTheFormulasBits) {
+  constexpr int64_t kN = 1000;
+  std::vector<float> w(kN), ms(kN), g(kN, 0.0f);
+  for (int64_t i = 0; i < kN; ++i) {
+    const std::size_t u = static_cast<std::size_t>(i);
+    w[u] = i % 5 == 0 ? -0.0f : 0.001f * static_cast<float>(i % 17) - 0.008f;
+    const float kinds[] = {0.0f, 1e-3f, 1e-30f, std::numeric_limits<float>::infinity(), 4e-9f};
+    ms[u] = kinds[i % 5];
+    if (i >= 256 && i < 512) g[u] = -0.0f;
+  }
+  g[600] = 1e-3f;                                            // group 2 takes the formula
+  ms[800] = std::numeric_limits<float>::quiet_NaN();         // group 3: NaN stays NaN
+  ms[801] = -1.0f;                                           // and sqrt of a negative is NaN
+  std::vector<Tensor> params = {MakeTensor({kN}, w)};
+  Optimizer optimizer = *Optimizer::Create(OptimizerConfig::Rmsprop(), params);
+  OptimizerState state = optimizer.state();
+  state.slots[0] = MakeTensor({kN}, ms);
+  ASSERT_TRUE(optimizer.SetState(std::move(state)).ok());
+  ASSERT_TRUE(optimizer.Apply({MakeTensor({kN}, g)}, &params).ok());
+
+  const float lr = 0.001f, rho = 0.9f, epsilon = 1e-7f, one_minus_rho = 1.0f - rho;
+  for (int64_t i = 0; i < kN; ++i) {
+    const std::size_t u = static_cast<std::size_t>(i);
+    const float new_ms = rho * ms[u] + one_minus_rho * (g[u] * g[u]);
+    const float expected_w = w[u] - lr * g[u] / (std::sqrt(new_ms) + epsilon);
+    const float got_w = params[0].values<float>()[u], got_ms = optimizer.state().slots[0].values<float>()[u];
+    ASSERT_EQ(std::memcmp(&got_w, &expected_w, sizeof(float)), 0)
+        << "weight " << i << ": " << got_w << " vs " << expected_w;
+    ASSERT_EQ(std::memcmp(&got_ms, &new_ms, sizeof(float)), 0) << "ms " << i;
+  }
+  EXPECT_TRUE(std::signbit(w[260]) && !std::signbit(params[0].values<float>()[260]));  // -0 - (-0) = +0
+  EXPECT_TRUE(std::isnan(params[0].values<float>()[800]));
 }
 
 TEST(OptimizerTest, AdamKerasDefaults) {

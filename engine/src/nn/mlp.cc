@@ -119,8 +119,13 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
            spec_.layers[static_cast<std::size_t>(l)].units;
   }
   const int64_t pieces = first_layer_pieces();
-  const Shape partials_shape{pieces, ws->capacity_rows_, spec_.layers.front().units};
-  if (fits && pieces > 1) fits = ws->partials_.shape() == partials_shape;
+  const int64_t first_units = spec_.layers.front().units;
+  if (fits && pieces > 1) {
+    fits = ws->partials_.shape() == Shape{pieces, ws->capacity_rows_, first_units} &&
+           ws->packed_rows_.shape() == Shape{input_dim(), first_units} &&
+           ws->batch_x_.shape() == Shape{ws->capacity_rows_, input_dim()} &&
+           static_cast<int64_t>(ws->input_pieces_.size()) == pieces;
+  }
   if (fits) return;
   const int64_t capacity = std::max(rows, ws->capacity_rows_);
   ws->activations_.clear();
@@ -129,8 +134,12 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
     ws->activations_.emplace_back(DType::kFloat32, Shape{capacity, layer.units});
     ws->deltas_.emplace_back(DType::kFloat32, Shape{capacity, layer.units});
   }
-  ws->partials_ = pieces > 1 ? Tensor(DType::kFloat32, Shape{pieces, capacity, spec_.layers.front().units})
-                             : Tensor();
+  ws->partials_ = pieces > 1 ? Tensor(DType::kFloat32, Shape{pieces, capacity, first_units}) : Tensor();
+  ws->input_pieces_.assign(static_cast<std::size_t>(pieces > 1 ? pieces : 0), {});
+  if (pieces > 1) {
+    ws->packed_rows_ = Tensor(DType::kFloat32, Shape{input_dim(), first_units});
+    ws->batch_x_ = Tensor(DType::kFloat32, Shape{capacity, input_dim()});
+  }
   ws->row_loss_.assign(static_cast<std::size_t>(capacity), 0.0);
   ws->row_correct_.assign(static_cast<std::size_t>(capacity), 0);
   ws->capacity_rows_ = capacity;

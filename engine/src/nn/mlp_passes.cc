@@ -11,6 +11,7 @@
 #include "runexp/nn/gemm.h"
 #include "runexp/nn/mlp.h"
 #include "sharding.h"
+#include "zero_inputs.h"
 
 namespace runexp::nn {
 
@@ -21,11 +22,13 @@ using internal::SplitRows;
 namespace {
 
 // One piece of the weight-gradient phase: rows [begin, end) of a layer's
-// kernel gradient, or (begin < 0) the layer's whole bias gradient.
+// kernel gradient, or (begin < 0) the layer's whole bias gradient. Rows of
+// a split first layer name their input piece (else -1).
 struct GradientPiece {
   int64_t layer;
   int64_t begin;
   int64_t end;
+  int64_t input_piece = -1;
 };
 
 }  // namespace
@@ -42,21 +45,57 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
   // whole) or an empty batch (whose x.data may be null).
   if (pieces == 1 || count == 0) return Status::OK();
   float* partials = ws->partials_.values<float>().data();
+  float* gathered = ws->batch_x_.values<float>().data();
+  float* packed_rows = ws->packed_rows_.values<float>().data();
   return ParallelFor(pieces, [&](int64_t p) -> Status {
     const RowRange inputs = SplitRows(x.cols, pieces, p);
     const int64_t width = inputs.end - inputs.begin;
-    const float* in = x.data + inputs.begin;
-    if (rows != nullptr) {  // this piece's columns of the shuffled batch's rows
-      float* gathered = ws->batch_x_.values<float>().data();
-      for (int64_t r = 0; r < count; ++r) {
+    MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(p)];
+    // This piece's columns of row r of the batch: of a shuffled batch, first
+    // copied into batch_x_ (the gather this piece owns).
+    const auto batch_row = [&](int64_t r) {
+      return (rows != nullptr ? gathered + r * x.cols : x.row(r)) + inputs.begin;
+    };
+    piece.nonzero.assign(static_cast<std::size_t>(width), 0);
+    for (int64_t r = 0; r < count; ++r) {
+      if (rows != nullptr) {
         std::memcpy(gathered + r * x.cols + inputs.begin, x.row(rows[r]) + inputs.begin,
                     static_cast<std::size_t>(width) * sizeof(float));
       }
-      in = gathered + inputs.begin;
+      internal::MarkNonZero(batch_row(r), width, piece.nonzero.data());
     }
-    Status status = Sgemm(false, false, count, units, width, 1.0f, in, x.cols,
-                          kernel + inputs.begin * units, units, 0.0f,
-                          partials + p * ws->capacity_rows_ * units, units);
+    piece.kept_columns.clear();
+    for (int64_t j = 0; j < width; ++j) {
+      if (piece.nonzero[static_cast<std::size_t>(j)] != 0) piece.kept_columns.push_back(j);
+    }
+    const int64_t kept = static_cast<int64_t>(piece.kept_columns.size());
+    piece.skips_zero_columns = internal::WorthSkipping(width, kept);
+    const float* in = batch_row(0);
+    const float* piece_kernel = kernel + inputs.begin * units;
+    int64_t depth = width;
+    if (piece.skips_zero_columns) {
+      // Pack the kept columns of every row, and their kernel rows, at the
+      // start of the piece's columns and rows.
+      for (int64_t r = 0; r < count; ++r) {
+        internal::GatherColumns(batch_row(r), piece.kept_columns, gathered + r * x.cols + inputs.begin);
+      }
+      for (int64_t i = 0; i < kept; ++i) {
+        std::memcpy(packed_rows + (inputs.begin + i) * units,
+                    piece_kernel + piece.kept_columns[static_cast<std::size_t>(i)] * units,
+                    static_cast<std::size_t>(units) * sizeof(float));
+      }
+      for (int64_t& column : piece.kept_columns) column += inputs.begin;  // input indices from here on
+      in = gathered + inputs.begin;
+      piece_kernel = packed_rows + inputs.begin * units;
+      depth = kept;
+    }
+    float* partial = partials + p * ws->capacity_rows_ * units;
+    if (depth == 0) {  // every input of the piece is zero in this batch
+      std::memset(partial, 0, static_cast<std::size_t>(count * units) * sizeof(float));
+      return Status::OK();
+    }
+    Status status = Sgemm(false, false, count, units, depth, 1.0f, in, x.cols, piece_kernel, units, 0.0f,
+                          partial, units);
     return status.ok() ? status : status.WithContext("dense_0 forward, input piece " + std::to_string(p));
   });
 }
@@ -164,7 +203,7 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
         const RowRange piece = SplitRows(fan_in, first_pieces, p);
         for (int64_t b = 0; b < per_piece; ++b) {
           const RowRange range = SplitRows(piece.end - piece.begin, per_piece, b);
-          add({l, piece.begin + range.begin, piece.begin + range.end}, p);
+          add({l, piece.begin + range.begin, piece.begin + range.end, p}, p);
         }
       }
     } else {
@@ -185,12 +224,18 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
       if (on_ready) on_ready(static_cast<std::size_t>(2 * piece.layer + 1), 0, units);
       return Status::OK();
     }
-    // dW[begin:end, :] = A_prev[:, begin:end]^T · dZ, with A_prev the layer's input.
     const int64_t fan_in = layer_inputs(piece.layer);
+    float* dw = (*gradients)[static_cast<std::size_t>(2 * piece.layer)].values<float>().data();
+    if (piece.input_piece >= 0 && ws->input_pieces_[static_cast<std::size_t>(piece.input_piece)].skips_zero_columns) {
+      Status status = PackedFirstLayerGradient(piece.input_piece, piece.begin, piece.end, rows, ws, dw);
+      if (!status.ok()) return status;
+      if (on_ready) on_ready(0, piece.begin * units, piece.end * units);
+      return Status::OK();
+    }
+    // dW[begin:end, :] = A_prev[:, begin:end]^T · dZ, with A_prev the layer's input.
     const float* input = piece.layer == 0
                              ? x.data
                              : ws->activations_[static_cast<std::size_t>(piece.layer - 1)].values<float>().data();
-    float* dw = (*gradients)[static_cast<std::size_t>(2 * piece.layer)].values<float>().data();
     Status status = Sgemm(true, false, piece.end - piece.begin, units, rows, 1.0f,
                           input + piece.begin, fan_in, delta, units, 0.0f,
                           dw + piece.begin * units, units);
@@ -204,6 +249,40 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
     }
     return Status::OK();
   });
+}
+
+Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t end, int64_t rows,
+                                     MlpWorkspace* ws, float* dw) const {
+  const int64_t units = spec_.layers.front().units;
+  const int64_t fan_in = input_dim();
+  const MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(input_piece)];
+  const std::vector<int64_t>& kept = piece.kept_columns;
+  const int64_t first = std::lower_bound(kept.begin(), kept.end(), begin) - kept.begin();
+  const int64_t last = std::lower_bound(kept.begin(), kept.end(), end) - kept.begin();
+  // FirstLayerPieces packed the piece's kept columns at the start of its
+  // columns of batch_x_, and their kernel rows at the start of its rows of
+  // packed_rows_; the gradient of kept row i goes where kernel row i was.
+  const int64_t piece_begin = SplitRows(fan_in, first_layer_pieces(), input_piece).begin;
+  float* packed = ws->packed_rows_.values<float>().data() + (piece_begin + first) * units;
+  if (last > first) {
+    const float* delta = ws->deltas_.front().values<float>().data();
+    const float* packed_x = ws->batch_x_.values<float>().data() + piece_begin + first;
+    Status status = Sgemm(true, false, last - first, units, rows, 1.0f, packed_x, fan_in, delta, units, 0.0f,
+                          packed, units);
+    if (!status.ok()) return status.WithContext("dense_0 weight gradient, input piece " + std::to_string(input_piece));
+  }
+  // A row whose input is zero in the whole batch has a gradient of exactly zero.
+  int64_t next = first;
+  for (int64_t row = begin; row < end; ++row) {
+    float* out = dw + row * units;
+    if (next < last && kept[static_cast<std::size_t>(next)] == row) {
+      std::memcpy(out, packed + (next - first) * units, static_cast<std::size_t>(units) * sizeof(float));
+      ++next;
+    } else {
+      std::memset(out, 0, static_cast<std::size_t>(units) * sizeof(float));
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace runexp::nn

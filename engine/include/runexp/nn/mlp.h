@@ -81,11 +81,26 @@ class MlpWorkspace {
   std::vector<Tensor> deltas_;       // per layer: dLoss/dPreactivation, same shape
   std::vector<double> row_loss_;
   std::vector<uint8_t> row_correct_;
-  Tensor batch_x_;  // the gathered rows of a shuffled batch (ComputeGradients with rows)
+  // The gathered rows of a shuffled batch (ComputeGradients with rows);
+  // with a split first layer, also the packed columns of any batch.
+  Tensor batch_x_;
   Tensor batch_y_;
   // A split first layer's partial products: (input pieces, capacity_rows,
   // units), four times the layer's activations (8 MiB for 1024 rows of 512).
   Tensor partials_;
+  // Per input piece of a split first layer: whether this batch's product
+  // skips the piece's all-zero columns (zero_inputs.h) and, if so, the
+  // columns it keeps (input indices, ascending). The piece's kept columns
+  // are then packed at the start of its columns in batch_x_.
+  struct InputPiece {
+    bool skips_zero_columns = false;
+    std::vector<int64_t> kept_columns;
+    std::vector<uint8_t> nonzero;  // scratch: per column of the piece
+  };
+  std::vector<InputPiece> input_pieces_;
+  // (input_dim, units): a skipping piece's kept kernel rows in the forward
+  // pass, then the gradient of those rows, each piece at its own rows.
+  Tensor packed_rows_;
 };
 
 class Mlp {
@@ -174,6 +189,10 @@ class Mlp {
   Status ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* workspace) const;
   Status LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, int64_t end,
                           bool with_deltas, MlpWorkspace* workspace) const;
+  // Rows [begin, end) of the first layer's kernel gradient, inside input
+  // piece `input_piece`, which skipped its all-zero columns in this batch.
+  Status PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t end, int64_t rows,
+                                  MlpWorkspace* workspace, float* dw) const;
   Status WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* workspace,
                          std::vector<Tensor>* gradients, const GradientReadyFn& on_ready) const;
   BatchStats SumStats(int64_t rows, const MlpWorkspace& workspace) const;

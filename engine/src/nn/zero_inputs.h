@@ -1,0 +1,42 @@
+// Skipping the first layer's inputs that are zero in every row of a batch.
+// Internal to runexp_nn; used by the split first layer (mlp_passes.cc).
+//
+// Why: an input column that is zero in the whole batch adds only ±0 to
+// every product of the forward pass, and its kernel rows' gradient is
+// exactly zero. On MNIST a third of the 784 pixels are zero in all 128
+// images of a batch (the border), so multiplying only the other columns
+// saves a third of the first layer's GEMMs, forward and weight gradient,
+// and RMSprop then skips the zero rows' divisions (optimizer_kernels.cc).
+//
+// What it changes: the products run over fewer terms, so results move in
+// the last bits against the dense product (like a different GEMM blocking
+// would); which columns are skipped depends only on the batch's values, so
+// results stay identical for any thread count, and the same batch gives
+// the same bits in training and evaluation. A kernel row of NaN or
+// infinity under a skipped column no longer reaches the outputs (0 × inf
+// is NaN in the dense product).
+//
+// Thread-safety: pure functions of their arguments.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace runexp::nn::internal {
+
+// nonzero[j] |= (row[j] != 0) for j in [0, width). Under DAZ a denormal
+// compares equal to zero, as the GEMM then treats it.
+void MarkNonZero(const float* row, int64_t width, uint8_t* nonzero);
+
+// Compacting pays for its copies only when enough columns are zero: at
+// least an eighth of a piece (MNIST batches: about a third).
+inline bool WorthSkipping(int64_t width, int64_t nonzero_columns) {
+  return 8 * (width - nonzero_columns) >= width;
+}
+
+// dst[i] = src[columns[i]] for every i: one row's non-zero columns, in
+// order. dst may be src (columns[i] >= i, so nothing is read after it is
+// overwritten).
+void GatherColumns(const float* src, const std::vector<int64_t>& columns, float* dst);
+
+}  // namespace runexp::nn::internal

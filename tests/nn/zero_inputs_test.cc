@@ -1,0 +1,170 @@
+// A split first layer skips the inputs that are zero in a whole batch
+// (engine/src/nn/zero_inputs.h). These tests check that the skipping
+// happens, that it leaves the model's map and gradients as they are (against
+// a double-precision reference), and that the zero inputs' kernel rows get a
+// gradient of exactly +0.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "nn_test_util.h"
+#include "runexp/nn/mlp.h"
+
+namespace runexp::nn {
+namespace {
+
+// 256 inputs → four input pieces of 64 (sharding.h). Piece 0 is all zero,
+// piece 1 half zero (every other column: the kept columns are packed), piece
+// 2 has one zero column (too few to be worth skipping) and piece 3 none.
+constexpr int64_t kInputs = 256, kHidden = 300, kClasses = 4, kRows = 40;
+
+bool IsZeroColumn(int64_t column) {
+  return column < 64 || (column < 128 && column % 2 == 0) || column == 150;
+}
+
+testing::DataSet DataWithZeroInputs() {
+  testing::DataSet data = testing::MakeBlobs(kRows, kInputs, kClasses, 0.4f, 7);
+  float* x = data.x.values<float>().data();
+  for (int64_t r = 0; r < kRows; ++r) {
+    for (int64_t c = 0; c < kInputs; ++c) {
+      if (IsZeroColumn(c)) x[r * kInputs + c] = (r % 3 == 0) ? -0.0f : 0.0f;  // -0 is zero too
+    }
+  }
+  return data;
+}
+
+Mlp Model(Activation hidden = Activation::kRelu) {
+  Mlp model = *Mlp::Create({kInputs, {{kHidden, hidden}, {kClasses, Activation::kSoftmax}},
+                            Loss::kCategoricalCrossentropy});
+  model.InitGlorotUniform(9);
+  for (float& b : model.mutable_parameters()[1].values<float>()) b = 0.01f;
+  return model;
+}
+
+// The model's probabilities and its first kernel's gradient of the batch-mean
+// categorical cross-entropy, in double.
+struct Reference {
+  std::vector<double> probabilities;  // (rows, classes)
+  std::vector<double> kernel_gradient;  // (inputs, hidden)
+};
+
+Reference ComputeReference(const Mlp& model, const Tensor& x_tensor, const Tensor& y_tensor) {
+  const std::span<const float> x = x_tensor.values<float>(), y = y_tensor.values<float>();
+  const std::span<const float> w0 = model.parameters()[0].values<float>(), b0 = model.parameters()[1].values<float>();
+  const std::span<const float> w1 = model.parameters()[2].values<float>(), b1 = model.parameters()[3].values<float>();
+  const auto at = [](auto& v, int64_t i) -> auto& { return v[static_cast<std::size_t>(i)]; };
+  Reference ref{std::vector<double>(kRows * kClasses), std::vector<double>(kInputs * kHidden)};
+  for (int64_t r = 0; r < kRows; ++r) {
+    std::vector<double> z1(kHidden), z2(kClasses);
+    for (int64_t j = 0; j < kHidden; ++j) {
+      at(z1, j) = at(b0, j);
+      for (int64_t k = 0; k < kInputs; ++k) at(z1, j) += double{at(x, r * kInputs + k)} * at(w0, k * kHidden + j);
+    }
+    double max = -1e300, sum = 0;
+    for (int64_t c = 0; c < kClasses; ++c) {
+      at(z2, c) = at(b1, c);
+      for (int64_t j = 0; j < kHidden; ++j) at(z2, c) += std::max(at(z1, j), 0.0) * at(w1, j * kClasses + c);
+      max = std::max(max, at(z2, c));
+    }
+    for (double& z : z2) sum += (z = std::exp(z - max));
+    std::vector<double> delta2(kClasses);
+    for (int64_t c = 0; c < kClasses; ++c) {
+      const double p = at(z2, c) / sum;
+      at(ref.probabilities, r * kClasses + c) = p;
+      at(delta2, c) = (p - at(y, r * kClasses + c)) / kRows;  // softmax + cross-entropy, batch mean
+    }
+    for (int64_t j = 0; j < kHidden; ++j) {
+      if (at(z1, j) <= 0) continue;  // relu'
+      double dz1 = 0;
+      for (int64_t c = 0; c < kClasses; ++c) dz1 += at(delta2, c) * at(w1, j * kClasses + c);
+      for (int64_t k = 0; k < kInputs; ++k) {
+        at(ref.kernel_gradient, k * kHidden + j) += double{at(x, r * kInputs + k)} * dz1;
+      }
+    }
+  }
+  return ref;
+}
+
+TEST(ZeroInputsTest, SkippedInputsLeaveTheModelAndItsGradientsAsTheyAre) {
+  const Mlp model = Model();
+  const testing::DataSet data = DataWithZeroInputs();
+  const MatrixView x = *AsMatrix(data.x, "x"), y = *AsMatrix(data.y, "y");
+  const Reference ref = ComputeReference(model, data.x, data.y);
+
+  const Tensor predicted = *model.Predict(data.x, 16);
+  for (int64_t i = 0; i < kRows * kClasses; ++i) {
+    EXPECT_NEAR(predicted.values<float>()[static_cast<std::size_t>(i)], ref.probabilities[static_cast<std::size_t>(i)],
+                2e-6) << "output " << i;
+  }
+
+  MlpWorkspace train_ws, eval_ws;
+  std::vector<Tensor> gradients;
+  const BatchStats trained = *model.ComputeGradients(x, y, &train_ws, &gradients);
+  const std::span<const float> dw = gradients[0].values<float>();
+  double largest = 0;
+  for (double g : ref.kernel_gradient) largest = std::max(largest, std::abs(g));
+  ASSERT_GT(largest, 1e-4);  // a gradient worth comparing
+  for (int64_t k = 0; k < kInputs; ++k) {
+    for (int64_t j = 0; j < kHidden; ++j) {
+      const float got = dw[static_cast<std::size_t>(k * kHidden + j)];
+      if (IsZeroColumn(k)) {
+        uint32_t bits;
+        std::memcpy(&bits, &got, sizeof bits);
+        ASSERT_EQ(bits, 0u) << "kernel row " << k << " of a zero input: gradient exactly +0";
+      } else {
+        ASSERT_NEAR(got, ref.kernel_gradient[static_cast<std::size_t>(k * kHidden + j)], 1e-5 * largest)
+            << "kernel row " << k << ", unit " << j;
+      }
+    }
+  }
+  // Evaluation multiplies the same columns: the same forward bits.
+  const BatchStats evaluated = *model.EvaluateBatch(x, y, &eval_ws);
+  EXPECT_EQ(evaluated.loss_sum, trained.loss_sum);
+  EXPECT_EQ(evaluated.correct, trained.correct);
+  // A shuffled batch packs its gathered columns in place: the same bits.
+  testing::ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3});
+}
+
+// The proof that the columns are skipped, not multiplied by zero: a NaN in
+// the kernel row of an input that is zero in the whole batch never reaches
+// the outputs (0 × NaN is NaN), while one under an input that is non-zero
+// in some row does. A linear hidden layer, as relu would turn NaN into 0.
+TEST(ZeroInputsTest, AWeightUnderAZeroInputIsNeverRead) {
+  const testing::DataSet data = DataWithZeroInputs();
+  for (const int64_t row : {int64_t{10}, int64_t{70}, int64_t{71}, int64_t{150}, int64_t{200}}) {
+    Mlp model = Model(Activation::kLinear);
+    model.mutable_parameters()[0].values<float>()[static_cast<std::size_t>(row * kHidden + 3)] =
+        std::numeric_limits<float>::quiet_NaN();
+    const Tensor predicted = *model.Predict(data.x, kRows);
+    const bool any_nan = std::any_of(predicted.values<float>().begin(), predicted.values<float>().end(),
+                                     [](float v) { return std::isnan(v); });
+    // Column 150 is zero but its piece is not worth skipping: multiplied.
+    EXPECT_EQ(any_nan, !IsZeroColumn(row) || row == 150) << "NaN in kernel row " << row;
+  }
+}
+
+// A batch whose inputs are all zero: every piece skips everything, and the
+// first layer's output is its bias alone.
+TEST(ZeroInputsTest, AnAllZeroBatchLeavesTheBias) {
+  const Mlp model = Model();
+  testing::DataSet data = DataWithZeroInputs();
+  std::fill(data.x.values<float>().begin(), data.x.values<float>().end(), 0.0f);
+  const Reference ref = ComputeReference(model, data.x, data.y);
+  const Tensor predicted = *model.Predict(data.x, 8);
+  for (int64_t i = 0; i < kRows * kClasses; ++i) {
+    EXPECT_NEAR(predicted.values<float>()[static_cast<std::size_t>(i)], ref.probabilities[static_cast<std::size_t>(i)],
+                2e-6);
+  }
+  MlpWorkspace ws;
+  std::vector<Tensor> gradients;
+  ASSERT_TRUE(model.ComputeGradients(*AsMatrix(data.x, "x"), *AsMatrix(data.y, "y"), &ws, &gradients).ok());
+  EXPECT_TRUE(std::all_of(gradients[0].values<float>().begin(), gradients[0].values<float>().end(),
+                          [](float g) { return g == 0.0f && !std::signbit(g); }));
+}
+
+}  // namespace
+}  // namespace runexp::nn
