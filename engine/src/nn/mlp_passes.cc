@@ -51,43 +51,36 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
     const RowRange inputs = SplitRows(x.cols, pieces, p);
     const int64_t width = inputs.end - inputs.begin;
     MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(p)];
-    // This piece's columns of row r of the batch: of a shuffled batch, first
-    // copied into batch_x_ (the gather this piece owns).
-    const auto batch_row = [&](int64_t r) {
-      return (rows != nullptr ? gathered + r * x.cols : x.row(r)) + inputs.begin;
-    };
+    // This piece's columns of row r of the batch (of x, for a shuffled
+    // batch the gather this piece owns).
+    const auto source_row = [&](int64_t r) { return x.row(rows != nullptr ? rows[r] : r) + inputs.begin; };
     piece.nonzero.assign(static_cast<std::size_t>(width), 0);
-    for (int64_t r = 0; r < count; ++r) {
-      if (rows != nullptr) {
-        std::memcpy(gathered + r * x.cols + inputs.begin, x.row(rows[r]) + inputs.begin,
-                    static_cast<std::size_t>(width) * sizeof(float));
-      }
-      internal::MarkNonZero(batch_row(r), width, piece.nonzero.data());
-    }
+    for (int64_t r = 0; r < count; ++r) internal::MarkNonZero(source_row(r), width, piece.nonzero.data());
+    internal::FindRuns(piece.nonzero, &piece.kept_runs);
     piece.kept_columns.clear();
-    for (int64_t j = 0; j < width; ++j) {
-      if (piece.nonzero[static_cast<std::size_t>(j)] != 0) piece.kept_columns.push_back(j);
+    for (const internal::ColumnRun& run : piece.kept_runs) {
+      for (int64_t j = run.begin; j < run.begin + run.size; ++j) piece.kept_columns.push_back(inputs.begin + j);
     }
     const int64_t kept = static_cast<int64_t>(piece.kept_columns.size());
     piece.skips_zero_columns = internal::WorthSkipping(width, kept);
-    const float* in = batch_row(0);
+    const float* in = source_row(0);
     const float* piece_kernel = kernel + inputs.begin * units;
     int64_t depth = width;
     if (piece.skips_zero_columns) {
       // Pack the kept columns of every row, and their kernel rows, at the
-      // start of the piece's columns and rows.
+      // start of the piece's columns of batch_x_ and rows of packed_rows_.
       for (int64_t r = 0; r < count; ++r) {
-        internal::GatherColumns(batch_row(r), piece.kept_columns, gathered + r * x.cols + inputs.begin);
+        internal::PackRuns(source_row(r), piece.kept_runs, 1, gathered + r * x.cols + inputs.begin);
       }
-      for (int64_t i = 0; i < kept; ++i) {
-        std::memcpy(packed_rows + (inputs.begin + i) * units,
-                    piece_kernel + piece.kept_columns[static_cast<std::size_t>(i)] * units,
-                    static_cast<std::size_t>(units) * sizeof(float));
-      }
-      for (int64_t& column : piece.kept_columns) column += inputs.begin;  // input indices from here on
+      internal::PackRuns(piece_kernel, piece.kept_runs, units, packed_rows + inputs.begin * units);
       in = gathered + inputs.begin;
       piece_kernel = packed_rows + inputs.begin * units;
       depth = kept;
+    } else if (rows != nullptr) {
+      for (int64_t r = 0; r < count; ++r) {
+        std::memcpy(gathered + r * x.cols + inputs.begin, source_row(r), static_cast<std::size_t>(width) * sizeof(float));
+      }
+      in = gathered + inputs.begin;
     }
     float* partial = partials + p * ws->capacity_rows_ * units;
     if (depth == 0) {  // every input of the piece is zero in this batch

@@ -1,5 +1,7 @@
 #include "zero_inputs.h"
 
+#include <cstring>
+
 #include "simd.h"
 
 namespace runexp::nn::internal {
@@ -9,9 +11,26 @@ void MarkNonZero(const float* __restrict row, int64_t width, uint8_t* __restrict
   for (int64_t j = 0; j < width; ++j) nonzero[j] |= static_cast<uint8_t>(row[j] != 0.0f);
 }
 
-void GatherColumns(const float* src, const std::vector<int64_t>& columns, float* dst) {
-  const int64_t count = static_cast<int64_t>(columns.size());
-  for (int64_t i = 0; i < count; ++i) dst[i] = src[columns[static_cast<std::size_t>(i)]];
+void FindRuns(const std::vector<uint8_t>& nonzero, std::vector<ColumnRun>* runs) {
+  runs->clear();
+  const int64_t width = static_cast<int64_t>(nonzero.size());
+  for (int64_t j = 0; j < width;) {
+    if (nonzero[static_cast<std::size_t>(j)] == 0) {
+      ++j;
+      continue;
+    }
+    int64_t end = j + 1;
+    while (end < width && nonzero[static_cast<std::size_t>(end)] != 0) ++end;
+    runs->push_back({j, end - j});
+    j = end;
+  }
+}
+
+void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst) {
+  for (const ColumnRun& run : runs) {
+    std::memcpy(dst, src + run.begin * unit, static_cast<std::size_t>(run.size * unit) * sizeof(float));
+    dst += run.size * unit;
+  }
 }
 
 }  // namespace runexp::nn::internal

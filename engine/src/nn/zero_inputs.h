@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "runexp/nn/mlp.h"  // ColumnRun
+
 namespace runexp::nn::internal {
 
 // nonzero[j] |= (row[j] != 0) for j in [0, width). Under DAZ a denormal
@@ -34,9 +36,12 @@ inline bool WorthSkipping(int64_t width, int64_t nonzero_columns) {
   return 8 * (width - nonzero_columns) >= width;
 }
 
-// dst[i] = src[columns[i]] for every i: one row's non-zero columns, in
-// order. dst may be src (columns[i] >= i, so nothing is read after it is
-// overwritten).
-void GatherColumns(const float* src, const std::vector<int64_t>& columns, float* dst);
+// The runs of non-zero entries of `nonzero`, in order.
+void FindRuns(const std::vector<uint8_t>& nonzero, std::vector<ColumnRun>* runs);
+
+// Packs the runs of src one after another into dst, each run element being
+// `unit` floats: unit 1 packs a row's kept columns, unit = units a
+// kernel's kept rows.
+void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst);
 
 }  // namespace runexp::nn::internal

@@ -67,6 +67,15 @@ struct BatchStats {
   BatchStats& operator+=(const BatchStats& other);
 };
 
+namespace internal {
+// A run of consecutive input columns that a split first layer keeps in a
+// batch (engine/src/nn/zero_inputs.h); on MNIST about one per image row.
+struct ColumnRun {
+  int64_t begin;
+  int64_t size;
+};
+}  // namespace internal
+
 // Scratch buffers for one batch: activations and deltas of every layer. It
 // grows to the largest batch seen and is then reused, so steady-state
 // training allocates nothing. Not shareable between concurrent calls.
@@ -95,6 +104,7 @@ class MlpWorkspace {
   struct InputPiece {
     bool skips_zero_columns = false;
     std::vector<int64_t> kept_columns;
+    std::vector<internal::ColumnRun> kept_runs;  // the same, as runs within the piece
     std::vector<uint8_t> nonzero;  // scratch: per column of the piece
   };
   std::vector<InputPiece> input_pieces_;
