@@ -54,9 +54,9 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
     // This piece's columns of row r of the batch (of x, for a shuffled
     // batch the gather this piece owns).
     const auto source_row = [&](int64_t r) { return x.row(rows != nullptr ? rows[r] : r) + inputs.begin; };
-    piece.nonzero.assign(static_cast<std::size_t>(width), 0);
-    for (int64_t r = 0; r < count; ++r) internal::MarkNonZero(source_row(r), width, piece.nonzero.data());
-    internal::FindRuns(piece.nonzero, &piece.kept_runs);
+    piece.magnitude_bits.assign(static_cast<std::size_t>(width), 0);
+    for (int64_t r = 0; r < count; ++r) internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
+    internal::FindRuns(piece.magnitude_bits, &piece.kept_runs);
     piece.kept_columns.clear();
     for (const internal::ColumnRun& run : piece.kept_runs) {
       for (int64_t j = run.begin; j < run.begin + run.size; ++j) piece.kept_columns.push_back(inputs.begin + j);

@@ -7,20 +7,24 @@
 namespace runexp::nn::internal {
 
 RUNEXP_NN_VECTOR_KERNEL
-void MarkNonZero(const float* __restrict row, int64_t width, uint8_t* __restrict nonzero) {
-  for (int64_t j = 0; j < width; ++j) nonzero[j] |= static_cast<uint8_t>(row[j] != 0.0f);
+void MarkNonZero(const float* __restrict row, int64_t width, uint32_t* __restrict magnitude_bits) {
+  for (int64_t j = 0; j < width; ++j) {
+    uint32_t bits;
+    std::memcpy(&bits, row + j, sizeof bits);
+    magnitude_bits[j] |= bits << 1;
+  }
 }
 
-void FindRuns(const std::vector<uint8_t>& nonzero, std::vector<ColumnRun>* runs) {
+void FindRuns(const std::vector<uint32_t>& magnitude_bits, std::vector<ColumnRun>* runs) {
   runs->clear();
-  const int64_t width = static_cast<int64_t>(nonzero.size());
+  const int64_t width = static_cast<int64_t>(magnitude_bits.size());
   for (int64_t j = 0; j < width;) {
-    if (nonzero[static_cast<std::size_t>(j)] == 0) {
+    if (magnitude_bits[static_cast<std::size_t>(j)] == 0) {
       ++j;
       continue;
     }
     int64_t end = j + 1;
-    while (end < width && nonzero[static_cast<std::size_t>(end)] != 0) ++end;
+    while (end < width && magnitude_bits[static_cast<std::size_t>(end)] != 0) ++end;
     runs->push_back({j, end - j});
     j = end;
   }

@@ -105,7 +105,7 @@ class MlpWorkspace {
     bool skips_zero_columns = false;
     std::vector<int64_t> kept_columns;
     std::vector<internal::ColumnRun> kept_runs;  // the same, as runs within the piece
-    std::vector<uint8_t> nonzero;  // scratch: per column of the piece
+    std::vector<uint32_t> magnitude_bits;  // scratch: per column of the piece
   };
   std::vector<InputPiece> input_pieces_;
   // (input_dim, units): a skipping piece's kept kernel rows in the forward
