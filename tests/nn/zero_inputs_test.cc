@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <vector>
 
 #include "nn_test_util.h"
@@ -125,7 +126,21 @@ TEST(ZeroInputsTest, SkippedInputsLeaveTheModelAndItsGradientsAsTheyAre) {
   const BatchStats evaluated = *model.EvaluateBatch(x, y, &eval_ws);
   EXPECT_EQ(evaluated.loss_sum, trained.loss_sum);
   EXPECT_EQ(evaluated.correct, trained.correct);
-  // A shuffled batch packs its gathered columns in place: the same bits.
+  // on_ready hands out every element of every parameter exactly once (the
+  // optimizer updates each piece as it is reported).
+  std::vector<std::vector<int>> reported(model.parameters().size());
+  for (std::size_t p = 0; p < reported.size(); ++p) reported[p].assign(model.parameters()[p].num_elements(), 0);
+  std::mutex mutex;
+  MlpWorkspace ready_ws;
+  ASSERT_TRUE(model.ComputeGradients(x, y, &ready_ws, &gradients, [&](std::size_t index, int64_t begin, int64_t end) {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (int64_t i = begin; i < end; ++i) ++reported[index][static_cast<std::size_t>(i)];
+  }).ok());
+  for (std::size_t p = 0; p < reported.size(); ++p) {
+    EXPECT_TRUE(std::all_of(reported[p].begin(), reported[p].end(), [](int n) { return n == 1; }))
+        << Mlp::ParameterName(p);
+  }
+  // A shuffled batch packs its gathered columns: the same bits.
   testing::ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3});
 }
 
