@@ -146,8 +146,9 @@ class Mlp {
   Result<Tensor> Predict(const Tensor& x, int64_t batch_size = 128) const;
 
   // Loss and accuracy of one batch, without gradients. The batch is computed
-  // as a whole: predictions for a row depend on the batch's row count (GEMM
-  // blocking), never on the thread count.
+  // as a whole: predictions for a row may depend in the last bits on the
+  // batch's row count (GEMM blocking) and on which inputs are zero in all
+  // its rows (skipped), never on the thread count.
   Result<BatchStats> EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* workspace) const;
 
   // Called once for every finished piece of the gradients: elements
