@@ -236,7 +236,11 @@ const std::pair<Tensor, Tensor>& MnistTrainSet() {
     const std::string dir = std::string(env != nullptr ? env : RUNEXP_BENCH_DATA_DIR) + "/mnist/";
     Result<Tensor> images = idx::ReadIdxFile(dir + "train-images-idx3-ubyte");
     Result<Tensor> labels = idx::ReadIdxFile(dir + "train-labels-idx1-ubyte");
-    if (!images.ok() || !labels.ok() || labels->num_elements() != images->dim(0)) return {};
+    if (!images.ok() || !labels.ok() || images->dtype() != DType::kUInt8 || labels->dtype() != DType::kUInt8 ||
+        images->rank() < 1 || images->num_elements() != images->dim(0) * kIn ||
+        labels->num_elements() != images->dim(0)) {
+      return {};
+    }
     const int64_t rows = images->dim(0);
     std::pair<Tensor, Tensor> d{Tensor(DType::kFloat32, {rows, kIn}), Tensor(DType::kFloat32, {rows, kClasses})};
     const float scale = static_cast<float>(1.0 / 255.0);
@@ -280,7 +284,9 @@ void RunEpochs(benchmark::State& state, const std::pair<Tensor, Tensor>& data) {
   Trainer trainer = *Trainer::Create(std::move(ref.model), std::move(optimizer), {.batch_size = kBatch},
                                      RandomStream(1, "bench/shuffle"));
   for (auto _ : state) benchmark::DoNotOptimize(trainer.RunEpoch(data.first, data.second));
-  state.counters["GFLOP/s"] = benchmark::Counter(98.18, benchmark::Counter::kIsIterationInvariantRate);
+  // The dense epoch's 98.18 GFLOP per second: on MNIST, whose zero inputs
+  // are skipped, a dense-equivalent rate, not the rate of the products done.
+  state.counters["dense_GFLOP/s"] = benchmark::Counter(98.18, benchmark::Counter::kIsIterationInvariantRate);
   SetThreadsLabel(state);
 }
 void BM_Epoch(benchmark::State& state) { RunEpochs(state, MnistTrainSet()); }

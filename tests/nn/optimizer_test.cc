@@ -73,14 +73,15 @@ TEST(OptimizerTest, RmspropKerasDefaults) {
                {0.495493572, -1.00105444, 0.247936029}});
 }
 
-// RMSprop takes a short cut where a group of gradients is all ±0 (no square
-// root or division: w - lr·g). Every value must still be the formula's bits,
-// signed zeros and NaN included: groups of 256 all ±0 (ms zero, small,
-// tiny, infinite; a weight of -0 with a gradient of -0 turns +0), one
-// with a single non-zero gradient, one whose ms is NaN or negative (the
-// formula gives NaN, the short cut would not), and a partial last group.
+// RMSprop takes a short cut where a group of 256 gradients is all ±0 (no
+// square root or division: w - lr·g). Every value must still be the
+// formula's bits, signed zeros and NaN included. Groups: all +0 and all -0
+// (ms zero, small, tiny, infinite; a weight of -0 with a gradient of -0
+// turns +0), one with a single non-zero gradient, one with a NaN ms, and a
+// partial last group of zeros whose only oddity is a negative ms (the
+// formula gives NaN there, the short cut would not).
 TEST(OptimizerTest, RmspropZeroGradientsGiveTheFormulasBits) {
-  constexpr int64_t kN = 1000;
+  constexpr int64_t kN = 1200;
   std::vector<float> w(kN), ms(kN), g(kN, 0.0f);
   for (int64_t i = 0; i < kN; ++i) {
     const std::size_t u = static_cast<std::size_t>(i);
@@ -91,7 +92,7 @@ TEST(OptimizerTest, RmspropZeroGradientsGiveTheFormulasBits) {
   }
   g[600] = 1e-3f;                                            // group 2 takes the formula
   ms[800] = std::numeric_limits<float>::quiet_NaN();         // group 3: NaN stays NaN
-  ms[801] = -1.0f;                                           // and sqrt of a negative is NaN
+  ms[1100] = -1.0f;                                          // partial group 4: sqrt of a negative is NaN
   std::vector<Tensor> params = {MakeTensor({kN}, w)};
   Optimizer optimizer = *Optimizer::Create(OptimizerConfig::Rmsprop(), params);
   OptimizerState state = optimizer.state();
@@ -111,6 +112,16 @@ TEST(OptimizerTest, RmspropZeroGradientsGiveTheFormulasBits) {
   }
   EXPECT_TRUE(std::signbit(w[260]) && !std::signbit(params[0].values<float>()[260]));  // -0 - (-0) = +0
   EXPECT_TRUE(std::isnan(params[0].values<float>()[800]));
+  EXPECT_TRUE(std::isnan(params[0].values<float>()[1100]));
+}
+
+// With epsilon = 0 a zero gradient over a zero mean square is 0 / 0: NaN, as
+// the formula says; the short cut must not apply.
+TEST(OptimizerTest, RmspropWithoutEpsilonKeepsZeroOverZero) {
+  std::vector<Tensor> params = {MakeTensor({300}, std::vector<float>(300, 0.5f))};
+  Optimizer optimizer = *Optimizer::Create(OptimizerConfig::Rmsprop(0.001f, 0.9f, 0.0f), params);
+  ASSERT_TRUE(optimizer.Apply({MakeTensor({300}, std::vector<float>(300, 0.0f))}, &params).ok());
+  for (float w : params[0].values<float>()) ASSERT_TRUE(std::isnan(w));
 }
 
 TEST(OptimizerTest, AdamKerasDefaults) {

@@ -58,8 +58,8 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
     for (int64_t r = 0; r < count; ++r) internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
     internal::FindRuns(piece.magnitude_bits, &piece.kept_runs);
     piece.kept_columns.clear();
-    for (const internal::ColumnRun& run : piece.kept_runs) {
-      for (int64_t j = run.begin; j < run.begin + run.size; ++j) piece.kept_columns.push_back(inputs.begin + j);
+    for (const auto& [first, run_size] : piece.kept_runs) {
+      for (int64_t j = first; j < first + run_size; ++j) piece.kept_columns.push_back(inputs.begin + j);
     }
     const int64_t kept = static_cast<int64_t>(piece.kept_columns.size());
     piece.skips_zero_columns = internal::WorthSkipping(width, kept);

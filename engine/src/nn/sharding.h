@@ -86,9 +86,9 @@ inline int64_t GradientBlocks(int64_t fan_in, int64_t fan_out) {
 // scheduling either). All of runexp_nn's array arithmetic runs in here; the
 // serial glue outside (loss sums in double, Adam's step size) cannot meet a
 // denormal that would change its result. The indices are dealt out to the
-// threads in equal contiguous parts, the same way each time
-// (static_partitioner), so that a thread meets the same input pieces in
-// every phase and step: measured on MNIST epochs at 2 threads, the fastest
+// threads in equal contiguous parts, with oneTBB's hint to give each part
+// to the same thread each time (static_partitioner; a hint, not a promise),
+// so that a thread tends to meet the same input pieces in every phase and step: measured on MNIST epochs at 2 threads, the fastest
 // third ran about 5% faster than with oneTBB's default splitting, the
 // median the same (bench/nn_bench BM_Epoch, 30 epochs each, interleaved).
 template <typename Fn>

@@ -31,9 +31,9 @@ void FindRuns(const std::vector<uint32_t>& magnitude_bits, std::vector<ColumnRun
 }
 
 void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst) {
-  for (const ColumnRun& run : runs) {
-    std::memcpy(dst, src + run.begin * unit, static_cast<std::size_t>(run.size * unit) * sizeof(float));
-    dst += run.size * unit;
+  for (const auto& [first, count] : runs) {
+    std::memcpy(dst, src + first * unit, static_cast<std::size_t>(count * unit) * sizeof(float));
+    dst += count * unit;
   }
 }
 

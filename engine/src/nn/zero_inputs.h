@@ -22,9 +22,8 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
-
-#include "runexp/nn/mlp.h"  // ColumnRun
 
 namespace runexp::nn::internal {
 
@@ -40,6 +39,9 @@ void MarkNonZero(const float* row, int64_t width, uint32_t* magnitude_bits);
 inline bool WorthSkipping(int64_t width, int64_t nonzero_columns) {
   return 8 * (width - nonzero_columns) >= width;
 }
+
+// A run of consecutive kept columns: (first column, count).
+using ColumnRun = std::pair<int64_t, int64_t>;
 
 // The runs of non-zero entries of `magnitude_bits`, in order.
 void FindRuns(const std::vector<uint32_t>& magnitude_bits, std::vector<ColumnRun>* runs);

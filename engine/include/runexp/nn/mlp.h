@@ -21,8 +21,10 @@
 // (and fixed blocks of each weight gradient, and, for a large first layer,
 // fixed pieces of its input columns whose partial products are added in
 // piece order), decided by the shapes alone, independent of the thread
-// count; each piece is one single-threaded GEMM of a fixed shape writing its
-// own outputs, and every sum across rows runs in row order. Training,
+// count; each piece is one single-threaded GEMM writing its own outputs, of
+// a fixed shape except that a first-layer piece may leave out the inputs
+// that are zero in the whole batch (the data decides, never the threads:
+// engine/src/nn/zero_inputs.h), and every sum across rows runs in row order. Training,
 // evaluation and prediction compute the forward pass the same way. Results are
 // therefore bit-identical whatever the oneTBB concurrency (1 thread, 2
 // threads, any task_arena) on a given machine and build. Every piece runs
@@ -43,6 +45,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runexp/nn/matrix_view.h"
@@ -66,15 +69,6 @@ struct BatchStats {
   }
   BatchStats& operator+=(const BatchStats& other);
 };
-
-namespace internal {
-// A run of consecutive input columns that a split first layer keeps in a
-// batch (engine/src/nn/zero_inputs.h); on MNIST about one per image row.
-struct ColumnRun {
-  int64_t begin;
-  int64_t size;
-};
-}  // namespace internal
 
 // Scratch buffers for one batch: activations and deltas of every layer. It
 // grows to the largest batch seen and is then reused, so steady-state
@@ -104,7 +98,9 @@ class MlpWorkspace {
   struct InputPiece {
     bool skips_zero_columns = false;
     std::vector<int64_t> kept_columns;
-    std::vector<internal::ColumnRun> kept_runs;  // the same, as runs within the piece
+    // The same as runs (first column within the piece, count); on MNIST
+    // about one per image row.
+    std::vector<std::pair<int64_t, int64_t>> kept_runs;
     std::vector<uint32_t> magnitude_bits;  // scratch: per column of the piece
   };
   std::vector<InputPiece> input_pieces_;
@@ -142,7 +138,8 @@ class Mlp {
   void InitGlorotUniform(uint64_t seed, std::string_view stream_prefix = "mlp");
 
   // Output of the last layer for every row of x (N, input_dim) → (N, output_dim),
-  // computed `batch_size` rows at a time.
+  // computed `batch_size` rows at a time (so, as for EvaluateBatch, a row's
+  // last bits may depend on the other rows of its batch).
   Result<Tensor> Predict(const Tensor& x, int64_t batch_size = 128) const;
 
   // Loss and accuracy of one batch, without gradients. The batch is computed
