@@ -57,11 +57,7 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
     piece.magnitude_bits.assign(static_cast<std::size_t>(width), 0);
     for (int64_t r = 0; r < count; ++r) internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
     internal::FindRuns(piece.magnitude_bits, &piece.kept_runs);
-    piece.kept_columns.clear();
-    for (const auto& [first, run_size] : piece.kept_runs) {
-      for (int64_t j = first; j < first + run_size; ++j) piece.kept_columns.push_back(inputs.begin + j);
-    }
-    const int64_t kept = static_cast<int64_t>(piece.kept_columns.size());
+    const int64_t kept = internal::KeptBefore(piece.kept_runs, width);
     piece.skips_zero_columns = internal::WorthSkipping(width, kept);
     const float* in = source_row(0);
     const float* piece_kernel = kernel + inputs.begin * units;
@@ -249,13 +245,13 @@ Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t
   const int64_t units = spec_.layers.front().units;
   const int64_t fan_in = input_dim();
   const MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(input_piece)];
-  const std::vector<int64_t>& kept = piece.kept_columns;
-  const int64_t first = std::lower_bound(kept.begin(), kept.end(), begin) - kept.begin();
-  const int64_t last = std::lower_bound(kept.begin(), kept.end(), end) - kept.begin();
   // FirstLayerPieces packed the piece's kept columns at the start of its
   // columns of batch_x_, and their kernel rows at the start of its rows of
   // packed_rows_; the gradient of kept row i goes where kernel row i was.
+  // Runs are counted from the piece's first column.
   const int64_t piece_begin = SplitRows(fan_in, first_layer_pieces(), input_piece).begin;
+  const int64_t first = internal::KeptBefore(piece.kept_runs, begin - piece_begin);
+  const int64_t last = internal::KeptBefore(piece.kept_runs, end - piece_begin);
   float* packed = ws->packed_rows_.values<float>().data() + (piece_begin + first) * units;
   if (last > first) {
     const float* delta = ws->deltas_.front().values<float>().data();
@@ -265,16 +261,8 @@ Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t
     if (!status.ok()) return status.WithContext("dense_0 weight gradient, input piece " + std::to_string(input_piece));
   }
   // A row whose input is zero in the whole batch has a gradient of exactly zero.
-  int64_t next = first;
-  for (int64_t row = begin; row < end; ++row) {
-    float* out = dw + row * units;
-    if (next < last && kept[static_cast<std::size_t>(next)] == row) {
-      std::memcpy(out, packed + (next - first) * units, static_cast<std::size_t>(units) * sizeof(float));
-      ++next;
-    } else {
-      std::memset(out, 0, static_cast<std::size_t>(units) * sizeof(float));
-    }
-  }
+  internal::UnpackRuns(packed, piece.kept_runs, begin - piece_begin, end - piece_begin, units,
+                       dw + piece_begin * units);
   return Status::OK();
 }
 

@@ -88,9 +88,10 @@ inline int64_t GradientBlocks(int64_t fan_in, int64_t fan_out) {
 // denormal that would change its result. The indices are dealt out to the
 // threads in equal contiguous parts, with oneTBB's hint to give each part
 // to the same thread each time (static_partitioner; a hint, not a promise),
-// so that a thread tends to meet the same input pieces in every phase and step: measured on MNIST epochs at 2 threads, the fastest
-// third ran about 5% faster than with oneTBB's default splitting, the
-// median the same (bench/nn_bench BM_Epoch, 30 epochs each, interleaved).
+// so that a thread tends to meet the same input pieces in every phase and
+// step: measured on MNIST epochs at 2 threads, the fastest third ran about
+// 5% faster than with oneTBB's default splitting, the median the same
+// (bench/nn_bench BM_Epoch, 30 epochs each, interleaved).
 template <typename Fn>
 Status ParallelFor(int64_t count, Fn&& fn) {
   std::vector<Status> statuses(static_cast<std::size_t>(count));

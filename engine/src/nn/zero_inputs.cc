@@ -1,5 +1,6 @@
 #include "zero_inputs.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "simd.h"
@@ -35,6 +36,29 @@ void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit
     std::memcpy(dst, src + first * unit, static_cast<std::size_t>(count * unit) * sizeof(float));
     dst += count * unit;
   }
+}
+
+int64_t KeptBefore(const std::vector<ColumnRun>& runs, int64_t column) {
+  int64_t kept = 0;
+  for (const auto& [first, count] : runs) kept += std::clamp(column - first, int64_t{0}, count);
+  return kept;
+}
+
+void UnpackRuns(const float* packed, const std::vector<ColumnRun>& runs, int64_t begin, int64_t end,
+                int64_t unit, float* dst) {
+  const auto zero = [&](int64_t from, int64_t to) {
+    if (to > from) std::memset(dst + from * unit, 0, static_cast<std::size_t>((to - from) * unit) * sizeof(float));
+  };
+  int64_t next = begin;  // the first element not yet written
+  for (const auto& [first, count] : runs) {
+    const int64_t from = std::max(first, begin), to = std::min(first + count, end);
+    if (from >= to) continue;
+    zero(next, from);
+    std::memcpy(dst + from * unit, packed, static_cast<std::size_t>((to - from) * unit) * sizeof(float));
+    packed += (to - from) * unit;
+    next = to;
+  }
+  zero(next, end);
 }
 
 }  // namespace runexp::nn::internal

@@ -34,7 +34,7 @@ namespace runexp::nn::internal {
 // non-zero and is kept, which costs a product but changes nothing.)
 void MarkNonZero(const float* row, int64_t width, uint32_t* magnitude_bits);
 
-// Compacting pays for its copies only when enough columns are zero: at
+// Packing pays for its copies only when enough columns are zero: at
 // least an eighth of a piece (MNIST batches: about a third).
 inline bool WorthSkipping(int64_t width, int64_t nonzero_columns) {
   return 8 * (width - nonzero_columns) >= width;
@@ -46,9 +46,18 @@ using ColumnRun = std::pair<int64_t, int64_t>;
 // The runs of non-zero entries of `magnitude_bits`, in order.
 void FindRuns(const std::vector<uint32_t>& magnitude_bits, std::vector<ColumnRun>* runs);
 
+// How many columns of the runs lie before `column`.
+int64_t KeptBefore(const std::vector<ColumnRun>& runs, int64_t column);
+
 // Packs the runs of src one after another into dst, each run element being
 // `unit` floats: unit 1 packs a row's kept columns, unit = units a
 // kernel's kept rows.
 void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst);
+
+// The reverse, for elements [begin, end) only: element j of dst (unit
+// floats) is its packed value if j is in a run, else +0. `packed` holds the
+// packed elements from KeptBefore(runs, begin) on.
+void UnpackRuns(const float* packed, const std::vector<ColumnRun>& runs, int64_t begin, int64_t end,
+                int64_t unit, float* dst);
 
 }  // namespace runexp::nn::internal

@@ -24,8 +24,9 @@
 // count; each piece is one single-threaded GEMM writing its own outputs, of
 // a fixed shape except that a first-layer piece may leave out the inputs
 // that are zero in the whole batch (the data decides, never the threads:
-// engine/src/nn/zero_inputs.h), and every sum across rows runs in row order. Training,
-// evaluation and prediction compute the forward pass the same way. Results are
+// engine/src/nn/zero_inputs.h), and every sum across rows runs in row
+// order. Training, evaluation and prediction compute the forward pass the
+// same way. Results are
 // therefore bit-identical whatever the oneTBB concurrency (1 thread, 2
 // threads, any task_arena) on a given machine and build. Every piece runs
 // with denormals flushed to zero (FTZ/DAZ, as TensorFlow's CPU kernels do):
@@ -91,15 +92,13 @@ class MlpWorkspace {
   // A split first layer's partial products: (input pieces, capacity_rows,
   // units), four times the layer's activations (8 MiB for 1024 rows of 512).
   Tensor partials_;
-  // Per input piece of a split first layer: whether this batch's product
-  // skips the piece's all-zero columns (zero_inputs.h) and, if so, the
-  // columns it keeps (input indices, ascending). The piece's kept columns
-  // are then packed at the start of its columns in batch_x_.
+  // Per input piece of a split first layer: the runs of its columns that
+  // are non-zero somewhere in this batch (first column within the piece,
+  // count; on MNIST about one per image row), and whether its product
+  // skips the others (zero_inputs.h). A skipping piece's kept columns are
+  // packed at the start of its columns in batch_x_.
   struct InputPiece {
     bool skips_zero_columns = false;
-    std::vector<int64_t> kept_columns;
-    // The same as runs (first column within the piece, count); on MNIST
-    // about one per image row.
     std::vector<std::pair<int64_t, int64_t>> kept_runs;
     std::vector<uint32_t> magnitude_bits;  // scratch: per column of the piece
   };
