@@ -164,9 +164,11 @@ TEST(ZeroInputsTest, AWeightUnderAZeroInputIsNeverRead) {
   }
 }
 
-// One workspace through batches that skip and batches that do not, a
-// shuffled batch, another batch size and another model: each result is the
-// bits of a fresh workspace (nothing left over from the batch before).
+// One workspace and one gradient vector (as Trainer keeps them) through
+// batches that skip and batches that do not, a shuffled batch, another
+// batch size and another model: each result is the bits of a fresh
+// workspace and fresh gradients (nothing left over from the batch before,
+// such as a skipped row's gradient from a batch that kept it).
 TEST(ZeroInputsTest, AReusedWorkspaceGivesTheFreshBits) {
   const Mlp model = Model();
   const Mlp wider = *Mlp::Create({kInputs + 44, {{200, Activation::kRelu}, {kClasses, Activation::kSoftmax}},
@@ -184,11 +186,12 @@ TEST(ZeroInputsTest, AReusedWorkspaceGivesTheFreshBits) {
                                    {&model, &sparse, &shuffled}, {&wider, &wide, nullptr},
                                    {&model, &dense, nullptr}, {&model, &sparse, nullptr}};
   MlpWorkspace reused;
+  std::vector<Tensor> with_reused;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
     const MatrixView x = *AsMatrix(step.data->x, "x"), y = *AsMatrix(step.data->y, "y");
     MlpWorkspace fresh;
-    std::vector<Tensor> with_reused, with_fresh;
+    std::vector<Tensor> with_fresh;
     const auto run = [&](MlpWorkspace* ws, std::vector<Tensor>* gradients) {
       return step.rows != nullptr ? *step.model->ComputeGradients(x, y, *step.rows, ws, gradients)
                                   : *step.model->ComputeGradients(x, y, ws, gradients);
