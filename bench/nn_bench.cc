@@ -209,8 +209,8 @@ void BM_TrainStep(benchmark::State& state) {
   for (auto _ : state) {
     if (fused) {
       (void)optimizer.BeginStep(params);
-      benchmark::DoNotOptimize(ref.model.ComputeGradients(x, y, &ws, &grads, [&](std::size_t i, int64_t b, int64_t e) {
-        optimizer.UpdateRange(i, b, e, grads[i], params[i]);
+      benchmark::DoNotOptimize(ref.model.ComputeGradients(x, y, &ws, &grads, [&](std::size_t i, int64_t b, int64_t e, const float* g) {
+        optimizer.UpdateRange(i, b, e, g, params[i]);
       }));
       optimizer.EndStep();
     } else {

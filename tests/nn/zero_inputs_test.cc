@@ -14,6 +14,9 @@
 
 #include "nn_test_util.h"
 #include "runexp/nn/mlp.h"
+#include "runexp/nn/optimizer.h"
+#include "runexp/nn/random.h"
+#include "runexp/nn/trainer.h"
 
 namespace runexp::nn {
 namespace {
@@ -128,22 +131,87 @@ TEST(ZeroInputsTest, SkippedInputsLeaveTheModelAndItsGradientsAsTheyAre) {
   const BatchStats evaluated = *model.EvaluateBatch(x, y, &eval_ws);
   EXPECT_EQ(evaluated.loss_sum, trained.loss_sum);
   EXPECT_EQ(evaluated.correct, trained.correct);
-  // on_ready hands out every element of every parameter exactly once (the
-  // optimizer updates each piece as it is reported).
-  std::vector<std::vector<int>> reported(model.parameters().size());
-  for (std::size_t p = 0; p < reported.size(); ++p) reported[p].assign(model.parameters()[p].num_elements(), 0);
-  std::mutex mutex;
-  MlpWorkspace ready_ws;
-  ASSERT_TRUE(model.ComputeGradients(x, y, &ready_ws, &gradients, [&](std::size_t index, int64_t begin, int64_t end) {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (int64_t i = begin; i < end; ++i) ++reported[index][static_cast<std::size_t>(i)];
-  }).ok());
-  for (std::size_t p = 0; p < reported.size(); ++p) {
-    EXPECT_TRUE(std::all_of(reported[p].begin(), reported[p].end(), [](int n) { return n == 1; }))
-        << Mlp::ParameterName(p);
-  }
   // A shuffled batch packs its gathered columns: the same bits.
   testing::ExpectGatheredBatchIsTheCopiedBatch(model, x, y, {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3});
+}
+
+// With on_ready, the gradient of a skipping piece's kernel rows is handed
+// over from the workspace (packed rows, and rows of zeros) instead of being
+// unpacked into `gradients`: every element must be reported exactly once,
+// with the bits ComputeGradients writes without on_ready, whatever
+// `gradients` held before.
+TEST(ZeroInputsTest, OnReadyHandsOverEveryGradientValueOnceWithItsBits) {
+  const Mlp model = Model();
+  const testing::DataSet data = DataWithZeroInputs();
+  const MatrixView x = *AsMatrix(data.x, "x"), y = *AsMatrix(data.y, "y");
+  const std::vector<int64_t> shuffled = {39, 0, 17, 17, 5, 22, 31, 8, 2, 11, 36, 1, 3};
+  for (const bool shuffle : {false, true}) {
+    SCOPED_TRACE(shuffle ? "shuffled batch" : "whole batch");
+    const auto compute = [&](MlpWorkspace* ws, std::vector<Tensor>* gradients, const Mlp::GradientReadyFn& on_ready) {
+      return shuffle ? model.ComputeGradients(x, y, shuffled, ws, gradients, on_ready)
+                     : model.ComputeGradients(x, y, ws, gradients, on_ready);
+    };
+    MlpWorkspace expected_ws, ready_ws;
+    std::vector<Tensor> expected, scratch;
+    ASSERT_TRUE(compute(&expected_ws, &expected, nullptr).ok());
+
+    std::vector<std::vector<float>> handed(model.parameters().size());
+    std::vector<std::vector<int>> reported(model.parameters().size());
+    for (std::size_t p = 0; p < handed.size(); ++p) {
+      const auto n = static_cast<std::size_t>(model.parameters()[p].num_elements());
+      handed[p].assign(n, std::numeric_limits<float>::quiet_NaN());
+      reported[p].assign(n, 0);
+      scratch.emplace_back(DType::kFloat32, model.parameters()[p].shape());
+      std::fill(scratch.back().values<float>().begin(), scratch.back().values<float>().end(),
+                std::numeric_limits<float>::quiet_NaN());
+    }
+    std::mutex mutex;
+    ASSERT_TRUE(compute(&ready_ws, &scratch, [&](std::size_t index, int64_t begin, int64_t end, const float* values) {
+      std::lock_guard<std::mutex> lock(mutex);
+      for (int64_t i = begin; i < end; ++i) {
+        ++reported[index][static_cast<std::size_t>(i)];
+        handed[index][static_cast<std::size_t>(i)] = values[i - begin];
+      }
+    }).ok());
+    for (std::size_t p = 0; p < handed.size(); ++p) {
+      EXPECT_TRUE(std::all_of(reported[p].begin(), reported[p].end(), [](int n) { return n == 1; }))
+          << Mlp::ParameterName(p);
+      const std::span<const float> want = expected[p].values<float>();
+      ASSERT_EQ(want.size(), handed[p].size());
+      EXPECT_EQ(std::memcmp(want.data(), handed[p].data(), want.size() * sizeof(float)), 0)
+          << Mlp::ParameterName(p) << ": the handed-over gradient differs from the written one";
+    }
+  }
+}
+
+// Trainer applies those handed-over values: an epoch on data with zero
+// inputs ends with the parameters of the loop of ComputeGradients (written
+// out) and Optimizer::Apply.
+TEST(ZeroInputsTest, TrainerUpdatesWithTheGradientsApplyWouldUse) {
+  const testing::DataSet data = DataWithZeroInputs();
+  const MatrixView x = *AsMatrix(data.x, "x"), y = *AsMatrix(data.y, "y");
+  constexpr int64_t kBatch = 16;
+  Mlp model = Model();
+  Optimizer optimizer = *Optimizer::Create(OptimizerConfig::Rmsprop(), model.parameters());
+  Trainer trainer = *Trainer::Create(Model(), *Optimizer::Create(OptimizerConfig::Rmsprop(), model.parameters()),
+                                     {.batch_size = kBatch, .shuffle = false}, RandomStream(1, "zero_inputs_test"));
+  for (int epoch = 0; epoch < 2; ++epoch) ASSERT_TRUE(trainer.RunEpoch(data.x, data.y).ok());
+
+  MlpWorkspace ws;
+  std::vector<Tensor> gradients;
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    for (int64_t start = 0; start < kRows; start += kBatch) {
+      const int64_t end = std::min(kRows, start + kBatch);
+      ASSERT_TRUE(model.ComputeGradients(x.Rows(start, end), y.Rows(start, end), &ws, &gradients).ok());
+      ASSERT_TRUE(optimizer.Apply(gradients, &model.mutable_parameters()).ok());
+    }
+  }
+  for (std::size_t p = 0; p < model.parameters().size(); ++p) {
+    const std::span<const float> want = model.parameters()[p].values<float>();
+    const std::span<const float> got = trainer.model().parameters()[p].values<float>();
+    ASSERT_EQ(want.size(), got.size());
+    EXPECT_EQ(std::memcmp(want.data(), got.data(), want.size() * sizeof(float)), 0) << Mlp::ParameterName(p);
+  }
 }
 
 // The proof that the columns are skipped, not multiplied by zero: a NaN in

@@ -139,6 +139,7 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
   if (pieces > 1) {
     ws->packed_rows_ = Tensor(DType::kFloat32, Shape{input_dim(), first_units});
     ws->batch_x_ = Tensor(DType::kFloat32, Shape{capacity, input_dim()});
+    ws->zero_rows_.assign(static_cast<std::size_t>(internal::kZeroGradientRows * first_units), 0.0f);
   }
   ws->row_loss_.assign(static_cast<std::size_t>(capacity), 0.0);
   ws->row_correct_.assign(static_cast<std::size_t>(capacity), 0);

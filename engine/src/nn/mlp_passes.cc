@@ -208,18 +208,15 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
     const float* delta = ws->deltas_[static_cast<std::size_t>(piece.layer)].values<float>().data();
     if (piece.begin < 0) {
       // The bias gradient: column sums of the deltas, in row order.
-      internal::SumRows(delta, rows, units,
-                        (*gradients)[static_cast<std::size_t>(2 * piece.layer + 1)].values<float>().data());
-      if (on_ready) on_ready(static_cast<std::size_t>(2 * piece.layer + 1), 0, units);
+      float* db = (*gradients)[static_cast<std::size_t>(2 * piece.layer + 1)].values<float>().data();
+      internal::SumRows(delta, rows, units, db);
+      if (on_ready) on_ready(static_cast<std::size_t>(2 * piece.layer + 1), 0, units, db);
       return Status::OK();
     }
     const int64_t fan_in = layer_inputs(piece.layer);
     float* dw = (*gradients)[static_cast<std::size_t>(2 * piece.layer)].values<float>().data();
     if (piece.input_piece >= 0 && ws->input_pieces_[static_cast<std::size_t>(piece.input_piece)].skips_zero_columns) {
-      Status status = PackedFirstLayerGradient(piece.input_piece, piece.begin, piece.end, rows, ws, dw);
-      if (!status.ok()) return status;
-      if (on_ready) on_ready(0, piece.begin * units, piece.end * units);
-      return Status::OK();
+      return PackedFirstLayerGradient(piece.input_piece, piece.begin, piece.end, rows, ws, dw, on_ready);
     }
     // dW[begin:end, :] = A_prev[:, begin:end]^T · dZ, with A_prev the layer's input.
     const float* input = piece.layer == 0
@@ -229,7 +226,10 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
                           input + piece.begin, fan_in, delta, units, 0.0f,
                           dw + piece.begin * units, units);
     if (!status.ok()) return status.WithContext("dense_" + std::to_string(piece.layer) + " weight gradient");
-    if (on_ready) on_ready(static_cast<std::size_t>(2 * piece.layer), piece.begin * units, piece.end * units);
+    if (on_ready) {
+      on_ready(static_cast<std::size_t>(2 * piece.layer), piece.begin * units, piece.end * units,
+               dw + piece.begin * units);
+    }
     return Status::OK();
   };
   return ParallelFor(static_cast<int64_t>(tasks.size()), [&](int64_t t) -> Status {
@@ -241,7 +241,7 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
 }
 
 Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t end, int64_t rows,
-                                     MlpWorkspace* ws, float* dw) const {
+                                     MlpWorkspace* ws, float* dw, const GradientReadyFn& on_ready) const {
   const int64_t units = spec_.layers.front().units;
   const int64_t fan_in = input_dim();
   const MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(input_piece)];
@@ -261,8 +261,31 @@ Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t
     if (!status.ok()) return status.WithContext("dense_0 weight gradient, input piece " + std::to_string(input_piece));
   }
   // A row whose input is zero in the whole batch has a gradient of exactly zero.
-  internal::UnpackRuns(packed, piece.kept_runs, begin - piece_begin, end - piece_begin, units,
-                       dw + piece_begin * units);
+  if (!on_ready) {
+    internal::UnpackRuns(packed, piece.kept_runs, begin - piece_begin, end - piece_begin, units,
+                         dw + piece_begin * units);
+    return Status::OK();
+  }
+  // The same values, handed over where they are: the kept rows from
+  // packed_rows_, a run at a time, and zero rows from zero_rows_.
+  const int64_t zero_rows = static_cast<int64_t>(ws->zero_rows_.size()) / units;
+  const auto report_zeros = [&](int64_t from, int64_t to) {  // rows within the piece
+    for (int64_t r = from; r < to; r += zero_rows) {
+      on_ready(0, (piece_begin + r) * units, (piece_begin + std::min(to, r + zero_rows)) * units,
+               ws->zero_rows_.data());
+    }
+  };
+  int64_t next = begin - piece_begin;  // the first row not yet reported
+  for (const auto& [run_first, run_count] : piece.kept_runs) {
+    const int64_t from = std::max(run_first, begin - piece_begin);
+    const int64_t to = std::min(run_first + run_count, end - piece_begin);
+    if (from >= to) continue;
+    report_zeros(next, from);
+    on_ready(0, (piece_begin + from) * units, (piece_begin + to) * units, packed);
+    packed += (to - from) * units;
+    next = to;
+  }
+  report_zeros(next, end - piece_begin);
   return Status::OK();
 }
 

@@ -210,13 +210,18 @@ Status Optimizer::BeginStep(const std::vector<Tensor>& parameters) {
 
 void Optimizer::UpdateRange(std::size_t index, int64_t begin, int64_t end, const Tensor& gradient,
                             Tensor& parameter) {
+  UpdateRange(index, begin, end, gradient.values<float>().data() + begin, parameter);
+}
+
+void Optimizer::UpdateRange(std::size_t index, int64_t begin, int64_t end, const float* gradient_values,
+                            Tensor& parameter) {
   // Apply's pieces already run flushed (ParallelFor); a caller of its own
   // gets the same bits, and the same speed on decayed accumulators.
   internal::ScopedFlushDenormals flush;
   const OptimizerConfig& c = config_;
   const int64_t n = end - begin;
   float* w = parameter.values<float>().data() + begin;
-  const float* g = gradient.values<float>().data() + begin;
+  const float* g = gradient_values;
   auto slot = [&](std::size_t kind) {
     return state_.slots[kind * shapes_.size() + index].values<float>().data() + begin;
   };

@@ -106,8 +106,8 @@ Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y,
     // the pass, without streaming the whole gradient through memory again.
     if (Status status = optimizer_.BeginStep(model_.parameters()); !status.ok()) return status;
     std::vector<Tensor>& parameters = model_.mutable_parameters();
-    const auto update = [&](std::size_t index, int64_t begin, int64_t end) {
-      optimizer_.UpdateRange(index, begin, end, gradients_[index], parameters[index]);
+    const auto update = [&](std::size_t index, int64_t begin, int64_t end, const float* values) {
+      optimizer_.UpdateRange(index, begin, end, values, parameters[index]);
     };
     // A shuffled batch is gathered by the pieces that first read it (mlp.h).
     Result<BatchStats> stats =

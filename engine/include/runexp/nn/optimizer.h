@@ -113,6 +113,10 @@ class Optimizer {
   // denormals flushed, like Apply, whichever thread calls it.
   void UpdateRange(std::size_t index, int64_t begin, int64_t end, const Tensor& gradient,
                    Tensor& parameter);
+  // The same with the range's gradient given as `gradient_values` (end -
+  // begin floats), wherever they are (Mlp::ComputeGradients' on_ready).
+  void UpdateRange(std::size_t index, int64_t begin, int64_t end, const float* gradient_values,
+                   Tensor& parameter);
   void EndStep() { ++state_.iterations; }
 
   // OK if `tensors` match, in count, dtype and shape, the parameters this
