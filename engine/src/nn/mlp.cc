@@ -124,6 +124,7 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
     fits = ws->partials_.shape() == Shape{pieces, ws->capacity_rows_, first_units} &&
            ws->packed_rows_.shape() == Shape{input_dim(), first_units} &&
            ws->batch_x_.shape() == Shape{ws->capacity_rows_, input_dim()} &&
+           ws->zero_rows_.size() == static_cast<std::size_t>(internal::kZeroGradientRows * first_units) &&
            static_cast<int64_t>(ws->input_pieces_.size()) == pieces;
   }
   if (fits) return;

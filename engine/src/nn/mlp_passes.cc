@@ -267,25 +267,20 @@ Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t
     return Status::OK();
   }
   // The same values, handed over where they are: the kept rows from
-  // packed_rows_, a run at a time, and zero rows from zero_rows_.
-  const int64_t zero_rows = static_cast<int64_t>(ws->zero_rows_.size()) / units;
-  const auto report_zeros = [&](int64_t from, int64_t to) {  // rows within the piece
-    for (int64_t r = from; r < to; r += zero_rows) {
-      on_ready(0, (piece_begin + r) * units, (piece_begin + std::min(to, r + zero_rows)) * units,
-               ws->zero_rows_.data());
-    }
-  };
-  int64_t next = begin - piece_begin;  // the first row not yet reported
-  for (const auto& [run_first, run_count] : piece.kept_runs) {
-    const int64_t from = std::max(run_first, begin - piece_begin);
-    const int64_t to = std::min(run_first + run_count, end - piece_begin);
-    if (from >= to) continue;
-    report_zeros(next, from);
-    on_ready(0, (piece_begin + from) * units, (piece_begin + to) * units, packed);
-    packed += (to - from) * units;
-    next = to;
-  }
-  report_zeros(next, end - piece_begin);
+  // packed_rows_, a run at a time, and the others from zero_rows_ (Reserve
+  // sized it), kZeroGradientRows rows at a time. Rows within the piece.
+  internal::ForEachSpan(
+      piece.kept_runs, begin - piece_begin, end - piece_begin,
+      [&](int64_t from, int64_t to) {
+        on_ready(0, (piece_begin + from) * units, (piece_begin + to) * units, packed);
+        packed += (to - from) * units;
+      },
+      [&](int64_t from, int64_t to) {
+        for (int64_t r = from; r < to; r += internal::kZeroGradientRows) {
+          const int64_t r_end = std::min(to, r + internal::kZeroGradientRows);
+          on_ready(0, (piece_begin + r) * units, (piece_begin + r_end) * units, ws->zero_rows_.data());
+        }
+      });
   return Status::OK();
 }
 

@@ -46,19 +46,15 @@ int64_t KeptBefore(const std::vector<ColumnRun>& runs, int64_t column) {
 
 void UnpackRuns(const float* packed, const std::vector<ColumnRun>& runs, int64_t begin, int64_t end,
                 int64_t unit, float* dst) {
-  const auto zero = [&](int64_t from, int64_t to) {
-    if (to > from) std::memset(dst + from * unit, 0, static_cast<std::size_t>((to - from) * unit) * sizeof(float));
-  };
-  int64_t next = begin;  // the first element not yet written
-  for (const auto& [first, count] : runs) {
-    const int64_t from = std::max(first, begin), to = std::min(first + count, end);
-    if (from >= to) continue;
-    zero(next, from);
-    std::memcpy(dst + from * unit, packed, static_cast<std::size_t>((to - from) * unit) * sizeof(float));
-    packed += (to - from) * unit;
-    next = to;
-  }
-  zero(next, end);
+  ForEachSpan(
+      runs, begin, end,
+      [&](int64_t from, int64_t to) {
+        std::memcpy(dst + from * unit, packed, static_cast<std::size_t>((to - from) * unit) * sizeof(float));
+        packed += (to - from) * unit;
+      },
+      [&](int64_t from, int64_t to) {
+        std::memset(dst + from * unit, 0, static_cast<std::size_t>((to - from) * unit) * sizeof(float));
+      });
 }
 
 }  // namespace runexp::nn::internal

@@ -54,9 +54,28 @@ int64_t KeptBefore(const std::vector<ColumnRun>& runs, int64_t column);
 // kernel's kept rows.
 void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst);
 
-// The reverse, for elements [begin, end) only: element j of dst (unit
-// floats) is its packed value if j is in a run, else +0. `packed` holds the
-// packed elements from KeptBefore(runs, begin) on.
+// Elements [begin, end) in order, as spans [from, to): on_kept(from, to)
+// for a span inside a run (runs are packed one after another, so these
+// spans are consecutive in the packed order), on_zero(from, to) for one
+// between runs.
+template <typename KeptFn, typename ZeroFn>
+void ForEachSpan(const std::vector<ColumnRun>& runs, int64_t begin, int64_t end, KeptFn&& on_kept,
+                 ZeroFn&& on_zero) {
+  int64_t next = begin;  // the first element not yet visited
+  for (const auto& [first, count] : runs) {
+    const int64_t from = first > begin ? first : begin;
+    const int64_t to = first + count < end ? first + count : end;
+    if (from >= to) continue;
+    if (from > next) on_zero(next, from);
+    on_kept(from, to);
+    next = to;
+  }
+  if (end > next) on_zero(next, end);
+}
+
+// The reverse of PackRuns, for elements [begin, end) only: element j of dst
+// (unit floats) is its packed value if j is in a run, else +0. `packed`
+// holds the packed elements from KeptBefore(runs, begin) on.
 void UnpackRuns(const float* packed, const std::vector<ColumnRun>& runs, int64_t begin, int64_t end,
                 int64_t unit, float* dst);
 
