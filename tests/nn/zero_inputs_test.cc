@@ -1,8 +1,9 @@
 // A split first layer skips the inputs that are zero in a whole batch
 // (engine/src/nn/zero_inputs.h). These tests check that the skipping
 // happens, that it leaves the model's map and gradients as they are (against
-// a double-precision reference), and that the zero inputs' kernel rows get a
-// gradient of exactly +0.
+// a double-precision reference), that the zero inputs' kernel rows get a
+// gradient of exactly +0, and that training, which hands the gradient to
+// the optimizer without unpacking it, applies the same values.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -187,8 +188,8 @@ TEST(ZeroInputsTest, OnReadyHandsOverEveryGradientValueOnceWithItsBits) {
   }
 }
 
-// Trainer applies those handed-over values: an epoch on data with zero
-// inputs ends with the parameters of the loop of ComputeGradients (written
+// Trainer applies those handed-over values: two epochs on data with zero
+// inputs end with the parameters of the loop of ComputeGradients (written
 // out) and Optimizer::Apply.
 TEST(ZeroInputsTest, TrainerUpdatesWithTheGradientsApplyWouldUse) {
   const testing::DataSet data = DataWithZeroInputs();

@@ -8,6 +8,7 @@
 #include "runexp/nn/init.h"
 #include "runexp/nn/random.h"
 #include "sharding.h"
+#include "zero_inputs.h"
 
 namespace runexp::nn {
 

@@ -51,9 +51,6 @@ inline constexpr int64_t kMinGradientBlockValues = 32768;
 // decides that, never the threads.
 // Kernels smaller than kMinSplitKernelValues are not split (one piece).
 inline constexpr int64_t kInputPieces = 4;
-// Rows of zeros in MlpWorkspace: 16 rows of 512 units are 32 KiB, which
-// stays in L1 while the optimizer reads it for every skipped kernel row.
-inline constexpr int64_t kZeroGradientRows = 16;
 inline constexpr int64_t kMinSplitKernelValues = 65536;
 inline constexpr int64_t kMinInputsPerPiece = 32;
 

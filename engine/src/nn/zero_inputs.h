@@ -21,6 +21,7 @@
 // Thread-safety: pure functions of their arguments.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -33,6 +34,12 @@ namespace runexp::nn::internal {
 // values; a float compare into bytes did not. A denormal counts as
 // non-zero and is kept, which costs a product but changes nothing.)
 void MarkNonZero(const float* row, int64_t width, uint32_t* magnitude_bits);
+
+// Rows of zeros that training hands to the optimizer, a few at a time, as
+// the gradient of the kernel rows under skipped inputs (MlpWorkspace): 4
+// rows of the book's 512 units are 8 KiB, small enough to stay in L1 while
+// the optimizer streams the rows' weights and mean squares past it.
+inline constexpr int64_t kZeroGradientRows = 4;
 
 // Packing pays for its copies only when enough columns are zero: at
 // least an eighth of a piece (MNIST batches: about a third).
@@ -63,8 +70,8 @@ void ForEachSpan(const std::vector<ColumnRun>& runs, int64_t begin, int64_t end,
                  ZeroFn&& on_zero) {
   int64_t next = begin;  // the first element not yet visited
   for (const auto& [first, count] : runs) {
-    const int64_t from = first > begin ? first : begin;
-    const int64_t to = first + count < end ? first + count : end;
+    const int64_t from = std::max(first, begin);
+    const int64_t to = std::min(first + count, end);
     if (from >= to) continue;
     if (from > next) on_zero(next, from);
     on_kept(from, to);

@@ -156,8 +156,9 @@ class Mlp {
   using GradientReadyFn =
       std::function<void(std::size_t index, int64_t begin, int64_t end, const float* values)>;
 
-  // Forward + backward on one batch: fills `gradients` (reshaped to the
-  // parameters' layout if needed) with the gradient of the batch's MEAN
+  // Forward + backward on one batch: fills `gradients` (without on_ready;
+  // see below) (reshaped to the parameters' layout if needed) with the
+  // gradient of the batch's MEAN
   // loss, and returns the batch's loss and accuracy (before any update).
   //
   // on_ready, if set, runs on oneTBB threads, concurrently for disjoint
@@ -169,8 +170,8 @@ class Mlp {
   // and only `values` is the gradient: the kernel rows of a first-layer
   // piece that skips zero inputs are handed over where they were computed,
   // packed in the workspace, and the skipped rows as rows of zeros, never
-  // written out (unpacking them into `gradients` cost about 6% of an MNIST
-  // training epoch).
+  // written out (unpacking them made MNIST epochs slower: README,
+  // Performance).
   Result<BatchStats> ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* workspace,
                                       std::vector<Tensor>* gradients,
                                       const GradientReadyFn& on_ready = nullptr) const;
