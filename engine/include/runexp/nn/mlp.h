@@ -156,10 +156,10 @@ class Mlp {
   using GradientReadyFn =
       std::function<void(std::size_t index, int64_t begin, int64_t end, const float* values)>;
 
-  // Forward + backward on one batch: fills `gradients` (without on_ready;
-  // see below) (reshaped to the parameters' layout if needed) with the
-  // gradient of the batch's MEAN
-  // loss, and returns the batch's loss and accuracy (before any update).
+  // Forward + backward on one batch: fills `gradients` (reshaped to the
+  // parameters' layout if needed; only without on_ready, see below) with
+  // the gradient of the batch's MEAN loss, and returns the batch's loss and
+  // accuracy (before any update).
   //
   // on_ready, if set, runs on oneTBB threads, concurrently for disjoint
   // pieces, right after each piece is computed and while it is still in
