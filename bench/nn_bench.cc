@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -244,12 +245,12 @@ const std::pair<Tensor, Tensor>& MnistTrainSet() {
     const int64_t rows = images->dim(0);
     std::pair<Tensor, Tensor> d{Tensor(DType::kFloat32, {rows, kIn}), Tensor(DType::kFloat32, {rows, kClasses})};
     const float scale = static_cast<float>(1.0 / 255.0);
-    for (int64_t i = 0; i < rows * kIn; ++i) {
-      d.first.values<float>()[i] = static_cast<float>(images->bytes()[i]) * scale;
-    }
-    for (int64_t r = 0; r < rows; ++r) {
-      d.second.values<float>()[r * kClasses + static_cast<uint8_t>(labels->bytes()[r]) % kClasses] = 1.0f;
-    }
+    // Spans taken once: values() checks the type on every call.
+    const std::span<const uint8_t> pixels = images->values<uint8_t>();
+    const std::span<const uint8_t> classes = labels->values<uint8_t>();
+    const std::span<float> x = d.first.values<float>(), y = d.second.values<float>();
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(pixels[i]) * scale;
+    for (std::size_t r = 0; r < classes.size(); ++r) y[r * kClasses + classes[r] % kClasses] = 1.0f;
     return d;
   }();
   return data;
