@@ -108,11 +108,18 @@ Tensor::Tensor(DType dtype, Shape shape)
 
 Tensor::Tensor(const Tensor& other) : Tensor(other.dtype_, other.shape_) {
   if (other.num_bytes() > 0) std::memcpy(data_.get(), other.data_.get(), other.num_bytes());
+  value_table_ = other.value_table_;
 }
 
 Tensor& Tensor::operator=(const Tensor& other) {
   if (this != &other) *this = Tensor(other);
   return *this;
+}
+
+bool Tensor::set_value_table(std::shared_ptr<const ValueTable> table) {
+  if (dtype_ != DType::kUInt8) return false;
+  value_table_ = std::move(table);
+  return true;
 }
 
 bool Tensor::Reshape(Shape shape) {

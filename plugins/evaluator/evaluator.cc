@@ -84,7 +84,7 @@ PluginSpec EvaluatorSpec() {
       .inputs =
           {
               {"model", kModelPortType, PortKind::kStream, "Model snapshots, one per epoch", false},
-              {"test_x", "tensor", PortKind::kValue, "Test inputs, float32 (N, features)", false},
+              {"test_x", "tensor", PortKind::kValue, "Test inputs, float32 (N, features), or uint8 codes with a value table", false},
               {"test_y", "tensor", PortKind::kValue, "Test targets, float32 (N, outputs)", false},
               {"train_x", "tensor", PortKind::kValue, "Training inputs, for score_train_set", true},
               {"train_y", "tensor", PortKind::kValue, "Training targets, for score_train_set", true},

@@ -133,7 +133,7 @@ PluginSpec MlpTrainerSpec() {
   return {
       .name = "mlp_trainer",
       .description = "Train a multilayer perceptron; emit a model snapshot after every epoch",
-      .inputs = {{"x", "tensor", PortKind::kValue, "Training inputs, float32 (N, features)", false},
+      .inputs = {{"x", "tensor", PortKind::kValue, "Training inputs, float32 (N, features), or uint8 codes with a value table", false},
                  {"y", "tensor", PortKind::kValue, "Training targets, float32 (N, outputs), e.g. one-hot", false}},
       .outputs = {{"snapshots", kModelPortType, PortKind::kStream,
                    "The model after each epoch, with that epoch's training loss and accuracy", false}},

@@ -7,6 +7,7 @@
 // may be read from many threads at once but written by one.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -70,6 +71,20 @@ class Tensor {
   // Same bytes, new shape with the same element count; false if the counts differ.
   bool Reshape(Shape shape);
 
+  // A uint8 tensor may stand for float32 values kept as 8-bit codes: value
+  // v of an element means table[v]. reshape_normalize emits data this way
+  // on request (storage = "uint8_table"): MNIST's normalised training set
+  // is then 47 MB of codes instead of 188 MB of floats that every run has
+  // to write first, and the trainer decodes each batch as it gathers it,
+  // to the same bits. Consumers that do not understand a table see a uint8
+  // tensor, so only stages that accept one should be wired to it (the
+  // built-in mlp_trainer and evaluator do; nn::AsInputMatrix).
+  using ValueTable = std::array<float, 256>;
+  // Null unless set. Copies share the table (it is immutable).
+  const std::shared_ptr<const ValueTable>& value_table() const { return value_table_; }
+  // For uint8 tensors only; false (and nothing set) for any other dtype.
+  bool set_value_table(std::shared_ptr<const ValueTable> table);
+
  private:
   // Frees what the constructor allocated: aligned_alloc'd memory, or (large
   // tensors, mapped_bytes > 0) an anonymous mapping of that many bytes.
@@ -85,6 +100,7 @@ class Tensor {
   Shape shape_{0};
   int64_t num_elements_ = 0;
   std::unique_ptr<std::byte[], AlignedFree> data_;
+  std::shared_ptr<const ValueTable> value_table_;
 };
 
 }  // namespace runexp

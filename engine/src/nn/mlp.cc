@@ -97,7 +97,7 @@ Status Mlp::CheckBatch(MatrixView x, const MatrixView* y) const {
     return Status::InvalidArgument("mlp input x: expected " + std::to_string(input_dim()) +
                                    " columns, got " + std::to_string(x.cols));
   }
-  if (x.rows < 0 || (x.rows > 0 && x.data == nullptr)) {
+  if (x.rows < 0 || (x.rows > 0 && x.data == nullptr && (x.codes == nullptr || x.table == nullptr))) {
     return Status::InvalidArgument("mlp input x: no data for " + std::to_string(x.rows) + " rows");
   }
   if (y == nullptr) return Status::OK();
@@ -148,6 +148,31 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
   ws->capacity_rows_ = capacity;
 }
 
+void Mlp::ReserveGathered(int64_t rows, int64_t x_cols, int64_t y_cols, MlpWorkspace* ws) const {
+  if (ws->batch_x_.rank() != 2 || ws->batch_x_.dim(0) < rows || ws->batch_x_.dim(1) != x_cols) {
+    ws->batch_x_ = Tensor(DType::kFloat32, Shape{std::max(rows, ws->capacity_rows_), x_cols});
+  }
+  if (y_cols > 0 && (ws->batch_y_.rank() != 2 || ws->batch_y_.dim(0) < rows || ws->batch_y_.dim(1) != y_cols)) {
+    ws->batch_y_ = Tensor(DType::kFloat32, Shape{std::max(rows, ws->capacity_rows_), y_cols});
+  }
+}
+
+MatrixView Mlp::DecodedBatch(MatrixView x, const int64_t** rows, MlpWorkspace* ws) const {
+  if (!x.encoded()) return x;
+  ReserveGathered(x.rows, x.cols, 0, ws);
+  ws->rows_in_order_.resize(static_cast<std::size_t>(x.rows));
+  for (int64_t r = 0; r < x.rows; ++r) ws->rows_in_order_[static_cast<std::size_t>(r)] = r;
+  *rows = ws->rows_in_order_.data();
+  return MatrixView{ws->batch_x_.values<float>().data(), x.rows, x.cols};
+}
+
+void Mlp::DecodeWholeRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* ws) const {
+  // A split first layer's input pieces decode their own columns.
+  if (!x.encoded() || first_layer_pieces() > 1) return;
+  float* decoded = ws->batch_x_.values<float>().data();
+  for (int64_t r = begin; r < end; ++r) x.ReadRow(r, 0, x.cols, decoded + r * x.cols);
+}
+
 BatchStats Mlp::SumStats(int64_t rows, const MlpWorkspace& ws) const {
   BatchStats stats;
   for (int64_t r = 0; r < rows; ++r) {
@@ -159,7 +184,7 @@ BatchStats Mlp::SumStats(int64_t rows, const MlpWorkspace& ws) const {
 }
 
 Result<Tensor> Mlp::Predict(const Tensor& x, int64_t batch_size) const {
-  Result<MatrixView> view = AsMatrix(x, "mlp input x");
+  Result<MatrixView> view = AsInputMatrix(x, "mlp input x");
   if (!view.ok()) return view.status();
   if (Status status = CheckBatch(*view, nullptr); !status.ok()) return status;
   if (batch_size <= 0) {
@@ -173,11 +198,15 @@ Result<Tensor> Mlp::Predict(const Tensor& x, int64_t batch_size) const {
   Reserve(std::min(total, batch_size), &ws);
   for (int64_t start = 0; start < total; start += batch_size) {
     const MatrixView batch = view->Rows(start, std::min(total, start + batch_size));
-    Status status = FirstLayerPieces(batch, nullptr, batch.rows, &ws);
+    const int64_t* rows = nullptr;
+    const MatrixView read = DecodedBatch(batch, &rows, &ws);
+    Status status = FirstLayerPieces(batch, rows, batch.rows, &ws);
     if (!status.ok()) return status;
     status = ParallelFor(kRowShards, [&](int64_t s) {
       const RowRange range = SplitRows(batch.rows, kRowShards, s);
-      return range.begin == range.end ? Status::OK() : ForwardRows(batch, range.begin, range.end, &ws);
+      if (range.begin == range.end) return Status::OK();
+      DecodeWholeRows(batch, range.begin, range.end, &ws);
+      return ForwardRows(read, range.begin, range.end, &ws);
     });
     if (!status.ok()) return status;
     std::memcpy(out.values<float>().data() + start * classes,
@@ -190,12 +219,15 @@ Result<Tensor> Mlp::Predict(const Tensor& x, int64_t batch_size) const {
 Result<BatchStats> Mlp::EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* ws) const {
   if (Status status = CheckBatch(x, &y); !status.ok()) return status;
   Reserve(x.rows, ws);
-  Status status = FirstLayerPieces(x, nullptr, x.rows, ws);
+  const int64_t* rows = nullptr;
+  const MatrixView read = DecodedBatch(x, &rows, ws);
+  Status status = FirstLayerPieces(x, rows, x.rows, ws);
   if (!status.ok()) return status;
   status = ParallelFor(kRowShards, [&](int64_t s) {
     const RowRange range = SplitRows(x.rows, kRowShards, s);
     if (range.begin == range.end) return Status::OK();
-    Status forward = ForwardRows(x, range.begin, range.end, ws);
+    DecodeWholeRows(x, range.begin, range.end, ws);
+    Status forward = ForwardRows(read, range.begin, range.end, ws);
     if (!forward.ok()) return forward;
     return LossAndDeltaRows(y, x.rows, range.begin, range.end, /*with_deltas=*/false, ws);
   });
@@ -230,6 +262,9 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
     }
   }
   Reserve(count, ws);
+  // An encoded x is always gathered, decoding as it goes: a batch in order
+  // is rows 0..count-1.
+  if (x.encoded() && rows == nullptr) DecodedBatch(x.Rows(0, count), &rows, ws);
   if (gradients->size() != parameters_.size()) gradients->resize(parameters_.size());
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     if ((*gradients)[i].shape() != parameters_[i].shape() || (*gradients)[i].dtype() != DType::kFloat32) {
@@ -238,12 +273,7 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
   }
   MatrixView bx = x, by = y;
   if (rows != nullptr) {
-    if (ws->batch_x_.rank() != 2 || ws->batch_x_.dim(0) < count || ws->batch_x_.dim(1) != x.cols) {
-      ws->batch_x_ = Tensor(DType::kFloat32, Shape{std::max(count, ws->capacity_rows_), x.cols});
-    }
-    if (ws->batch_y_.rank() != 2 || ws->batch_y_.dim(0) < count || ws->batch_y_.dim(1) != y.cols) {
-      ws->batch_y_ = Tensor(DType::kFloat32, Shape{std::max(count, ws->capacity_rows_), y.cols});
-    }
+    ReserveGathered(count, x.cols, y.cols, ws);
     bx = MatrixView{ws->batch_x_.values<float>().data(), count, x.cols};
     by = MatrixView{ws->batch_y_.values<float>().data(), count, y.cols};
   }
@@ -262,9 +292,7 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
       float* gx = ws->batch_x_.values<float>().data();
       float* gy = ws->batch_y_.values<float>().data();
       for (int64_t r = range.begin; r < range.end; ++r) {
-        if (!split_first_layer) {
-          std::memcpy(gx + r * x.cols, x.row(rows[r]), static_cast<std::size_t>(x.cols) * sizeof(float));
-        }
+        if (!split_first_layer) x.ReadRow(rows[r], 0, x.cols, gx + r * x.cols);
         std::memcpy(gy + r * y.cols, y.row(rows[r]), static_cast<std::size_t>(y.cols) * sizeof(float));
       }
     }

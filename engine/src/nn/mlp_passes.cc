@@ -44,6 +44,7 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
   // Nothing to do for an unsplit first layer (ForwardRows multiplies it
   // whole) or an empty batch (whose x.data may be null).
   if (pieces == 1 || count == 0) return Status::OK();
+  if (x.encoded() && rows == nullptr) return Status::Internal("mlp: an encoded batch without its row list");
   float* partials = ws->partials_.values<float>().data();
   float* gathered = ws->batch_x_.values<float>().data();
   float* packed_rows = ws->packed_rows_.values<float>().data();
@@ -51,9 +52,18 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
     const RowRange inputs = SplitRows(x.cols, pieces, p);
     const int64_t width = inputs.end - inputs.begin;
     MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(p)];
+    // An encoded x (whose batches always come with a row list) is first
+    // decoded into this piece's columns of batch_x_, and read from there.
+    float* const gathered_piece = gathered + inputs.begin;
+    if (x.encoded()) {
+      for (int64_t r = 0; r < count; ++r) x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
+    }
     // This piece's columns of row r of the batch (of x, for a shuffled
     // batch the gather this piece owns).
-    const auto source_row = [&](int64_t r) { return x.row(rows != nullptr ? rows[r] : r) + inputs.begin; };
+    const auto source_row = [&](int64_t r) -> const float* {
+      if (x.encoded()) return gathered_piece + r * x.cols;
+      return x.row(rows != nullptr ? rows[r] : r) + inputs.begin;
+    };
     piece.magnitude_bits.assign(static_cast<std::size_t>(width), 0);
     for (int64_t r = 0; r < count; ++r) internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
     internal::FindRuns(piece.magnitude_bits, &piece.kept_runs);
@@ -66,17 +76,19 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
       // Pack the kept columns of every row, and their kernel rows, at the
       // start of the piece's columns of batch_x_ and rows of packed_rows_.
       for (int64_t r = 0; r < count; ++r) {
-        internal::PackRuns(source_row(r), piece.kept_runs, 1, gathered + r * x.cols + inputs.begin);
+        internal::PackRuns(source_row(r), piece.kept_runs, 1, gathered_piece + r * x.cols);
       }
       internal::PackRuns(piece_kernel, piece.kept_runs, units, packed_rows + inputs.begin * units);
-      in = gathered + inputs.begin;
+      in = gathered_piece;
       piece_kernel = packed_rows + inputs.begin * units;
       depth = kept;
     } else if (rows != nullptr) {
-      for (int64_t r = 0; r < count; ++r) {
-        std::memcpy(gathered + r * x.cols + inputs.begin, source_row(r), static_cast<std::size_t>(width) * sizeof(float));
+      if (!x.encoded()) {
+        for (int64_t r = 0; r < count; ++r) {
+          std::memcpy(gathered_piece + r * x.cols, source_row(r), static_cast<std::size_t>(width) * sizeof(float));
+        }
       }
-      in = gathered + inputs.begin;
+      in = gathered_piece;
     }
     float* partial = partials + p * ws->capacity_rows_ * units;
     if (depth == 0) {  // every input of the piece is zero in this batch

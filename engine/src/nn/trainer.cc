@@ -44,7 +44,7 @@ Result<BatchStats> Evaluate(const Mlp& model, MatrixView x, MatrixView y, int64_
 
 Result<BatchStats> Evaluate(const Mlp& model, const Tensor& x, const Tensor& y, int64_t batch_size,
                             MlpWorkspace* workspace) {
-  Result<MatrixView> xv = AsMatrix(x, "evaluate x");
+  Result<MatrixView> xv = AsInputMatrix(x, "evaluate x");
   if (!xv.ok()) return xv.status();
   Result<MatrixView> yv = AsMatrix(y, "evaluate y");
   if (!yv.ok()) return yv.status();
@@ -75,7 +75,7 @@ Result<Trainer> Trainer::Create(Mlp model, Optimizer optimizer, TrainOptions opt
 
 Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y,
                                        const StepObserver& observer) {
-  Result<MatrixView> xv = AsMatrix(x, "train x");
+  Result<MatrixView> xv = AsInputMatrix(x, "train x");
   if (!xv.ok()) return xv.status();
   Result<MatrixView> yv = AsMatrix(y, "train y");
   if (!yv.ok()) return yv.status();

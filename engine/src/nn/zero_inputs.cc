@@ -33,7 +33,8 @@ void FindRuns(const std::vector<uint32_t>& magnitude_bits, std::vector<ColumnRun
 
 void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst) {
   for (const auto& [first, count] : runs) {
-    std::memcpy(dst, src + first * unit, static_cast<std::size_t>(count * unit) * sizeof(float));
+    // memmove: a decoded batch is packed in place (dst <= src).
+    std::memmove(dst, src + first * unit, static_cast<std::size_t>(count * unit) * sizeof(float));
     dst += count * unit;
   }
 }

@@ -58,7 +58,7 @@ int64_t KeptBefore(const std::vector<ColumnRun>& runs, int64_t column);
 
 // Packs the runs of src one after another into dst, each run element being
 // `unit` floats: unit 1 packs a row's kept columns, unit = units a
-// kernel's kept rows.
+// kernel's kept rows. dst may be src itself (packing in place).
 void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst);
 
 // Elements [begin, end) in order, as spans [from, to): on_kept(from, to)

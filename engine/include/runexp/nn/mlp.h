@@ -85,9 +85,13 @@ class MlpWorkspace {
   std::vector<Tensor> deltas_;       // per layer: dLoss/dPreactivation, same shape
   std::vector<double> row_loss_;
   std::vector<uint8_t> row_correct_;
-  // The gathered rows of a shuffled batch (ComputeGradients with rows);
+  // The gathered rows of a shuffled batch (ComputeGradients with rows), or
+  // the decoded rows of any batch of an encoded x (MatrixView::encoded);
   // with a split first layer, also the packed columns of any batch.
   Tensor batch_x_;
+  // 0, 1, 2, ...: the row list of an encoded x's batch taken in order, so
+  // that it goes through the gathering (decoding) paths.
+  std::vector<int64_t> rows_in_order_;
   Tensor batch_y_;
   // A split first layer's partial products: (input pieces, capacity_rows,
   // units), four times the layer's activations (8 MiB for 1024 rows of 512).
@@ -191,6 +195,17 @@ class Mlp {
   explicit Mlp(MlpSpec spec);
   Status CheckBatch(MatrixView x, const MatrixView* y) const;
   void Reserve(int64_t rows, MlpWorkspace* workspace) const;
+  // batch_x_ (and batch_y_ when y_cols > 0) with room for `rows` rows of
+  // the batch's columns: where a batch is gathered.
+  void ReserveGathered(int64_t rows, int64_t x_cols, int64_t y_cols, MlpWorkspace* workspace) const;
+  // For an encoded x, whose batches are always gathered: the row list
+  // 0..count-1 (set as *rows) and the view of batch_x_ that the forward
+  // passes then read. Nothing (x itself) for a float x.
+  MatrixView DecodedBatch(MatrixView x, const int64_t** rows, MlpWorkspace* workspace) const;
+  // Rows [begin, end) of an encoded batch x decoded into batch_x_, when the
+  // first layer is not split (it reads whole rows; a split one's input
+  // pieces decode their own columns). Nothing otherwise.
+  void DecodeWholeRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* workspace) const;
   // Both ComputeGradients: rows == nullptr means the batch is all of x and y.
   Result<BatchStats> TrainBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count,
                                 MlpWorkspace* workspace, std::vector<Tensor>* gradients,
