@@ -12,9 +12,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <span>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "runexp/nn/gemm.h"
@@ -228,9 +230,10 @@ void BM_TrainStep(benchmark::State& state) {
 }
 BENCHMARK(BM_TrainStep)->ArgNames({"threads", "fused"})->ArgsProduct({{1, 2}, {0, 1}})->UseRealTime();
 
-// The MNIST training set as the experiment feeds it to the trainer: pixels
-// × (1/255) as float32 (reshape_normalize), one-hot labels. Empty tensors
-// when the files are missing (scripts/fetch-data.sh).
+// The MNIST training set as the experiment feeds it to the trainer: the
+// pixels as bytes with the table of their values × (1/255) in float32
+// (reshape_normalize, storage = "uint8_table"), one-hot labels. Empty
+// tensors when the files are missing (scripts/fetch-data.sh).
 const std::pair<Tensor, Tensor>& MnistTrainSet() {
   static const std::pair<Tensor, Tensor> data = []() -> std::pair<Tensor, Tensor> {
     const char* env = std::getenv("RUNEXP_DATA_DIR");
@@ -243,14 +246,31 @@ const std::pair<Tensor, Tensor>& MnistTrainSet() {
       return {};
     }
     const int64_t rows = images->dim(0);
-    std::pair<Tensor, Tensor> d{Tensor(DType::kFloat32, {rows, kIn}), Tensor(DType::kFloat32, {rows, kClasses})};
+    std::pair<Tensor, Tensor> d{std::move(*images), Tensor(DType::kFloat32, {rows, kClasses})};
+    d.first.Reshape({rows, kIn});
+    auto table = std::make_shared<Tensor::ValueTable>();
     const float scale = static_cast<float>(1.0 / 255.0);
+    for (std::size_t v = 0; v < table->size(); ++v) (*table)[v] = static_cast<float>(v) * scale;
+    d.first.set_value_table(std::move(table));
     // Spans taken once: values() checks the type on every call.
-    const std::span<const uint8_t> pixels = images->values<uint8_t>();
     const std::span<const uint8_t> classes = labels->values<uint8_t>();
-    const std::span<float> x = d.first.values<float>(), y = d.second.values<float>();
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(pixels[i]) * scale;
+    const std::span<float> y = d.second.values<float>();
     for (std::size_t r = 0; r < classes.size(); ++r) y[r * kClasses + classes[r] % kClasses] = 1.0f;
+    return d;
+  }();
+  return data;
+}
+
+// The same values as a float32 tensor (storage = "float32"), for comparison.
+const std::pair<Tensor, Tensor>& MnistTrainSetAsFloat32() {
+  static const std::pair<Tensor, Tensor> data = []() -> std::pair<Tensor, Tensor> {
+    const std::pair<Tensor, Tensor>& encoded = MnistTrainSet();
+    if (encoded.first.num_elements() == 0) return {};
+    std::pair<Tensor, Tensor> d{Tensor(DType::kFloat32, encoded.first.shape()), encoded.second};
+    const std::span<const uint8_t> codes = encoded.first.values<uint8_t>();
+    const std::span<float> x = d.first.values<float>();
+    const Tensor::ValueTable& table = *encoded.first.value_table();
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = table[codes[i]];
     return d;
   }();
   return data;
@@ -292,6 +312,7 @@ void RunEpochs(benchmark::State& state, const std::pair<Tensor, Tensor>& data) {
 }
 void BM_Epoch(benchmark::State& state) { RunEpochs(state, MnistTrainSet()); }
 void BM_EpochDense(benchmark::State& state) { RunEpochs(state, DenseTrainSet()); }
+void BM_EpochFloat32Mnist(benchmark::State& state) { RunEpochs(state, MnistTrainSetAsFloat32()); }
 // The evaluator's work per epoch: the 10,000-row test set scored in
 // batches of 1024 (its default), forward only.
 void BM_EvaluateTestSet(benchmark::State& state) {
@@ -317,6 +338,9 @@ void EveryThreadCount(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_Epoch)->ArgName("threads")->Apply(EveryThreadCount)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_EpochDense)->ArgName("threads")->Apply(EveryThreadCount)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+// Not in bench/run.sh: BM_Epoch with MNIST as a float32 tensor instead of
+// bytes and their table, to measure what decoding in the gather costs.
+BENCHMARK(BM_EpochFloat32Mnist)->ArgName("threads")->Apply(EveryThreadCount)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace runexp::nn

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cstdint>
+
 #include "builtin_spec.h"
 #include "runexp/tensor.h"
 #include "runexp/testing/stage_harness.h"
@@ -47,6 +50,53 @@ TEST(ReshapeNormalizeTest, ShapeMismatchNamesBothShapes) {
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(),
             "cannot reshape (2, 2, 3) to (2, 7): a record has 6 values, the target shape needs 7");
+}
+
+// Every byte value, so the table is checked against the float output for all 256 codes.
+Tensor AllBytes() {
+  Tensor t(DType::kUInt8, {4, 8, 8});
+  auto v = t.values<uint8_t>();
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>((i * 37 + 11) % 256);
+  return t;
+}
+
+TEST(ReshapeNormalizeTest, Uint8TableStorageKeepsTheBytesAndDecodesToTheFloatBits) {
+  for (const ParamValue::Table& scaling :
+       {ParamValue::Table{{"divide_by", 255.0}},
+        ParamValue::Table{{"scaling", "standardize"}, {"mean", 33.3}, {"std", 77.7}}}) {
+    ParamValue::Table params = scaling;
+    params["shape"] = ParamValue::Array{64};
+    testing::StageHarness as_floats(ReshapeNormalize(), params);
+    params["storage"] = "uint8_table";
+    testing::StageHarness as_codes(ReshapeNormalize(), params);
+    as_floats.SetInput("input", Packet::Make<Tensor>(AllBytes()));
+    as_codes.SetInput("input", Packet::Make<Tensor>(AllBytes()));
+    ASSERT_TRUE(as_floats.Open().ok());
+    ASSERT_TRUE(as_codes.Open().ok());
+    const Tensor& floats = as_floats.Emitted("output").at(0).Get<Tensor>();
+    const Tensor& codes = as_codes.Emitted("output").at(0).Get<Tensor>();
+    EXPECT_EQ(codes.dtype(), DType::kUInt8);
+    EXPECT_EQ(codes.shape(), (Shape{4, 64}));
+    ASSERT_NE(codes.value_table(), nullptr);
+    const Tensor input = AllBytes();
+    for (std::size_t i = 0; i < floats.values<float>().size(); ++i) {
+      ASSERT_EQ(codes.values<uint8_t>()[i], input.values<uint8_t>()[i]) << "element " << i;
+      const float decoded = (*codes.value_table())[codes.values<uint8_t>()[i]];
+      ASSERT_EQ(std::bit_cast<uint32_t>(decoded), std::bit_cast<uint32_t>(floats.values<float>()[i]))
+          << "element " << i << " (code " << int{codes.values<uint8_t>()[i]} << ")";
+    }
+  }
+}
+
+TEST(ReshapeNormalizeTest, Uint8TableStorageRefusesOtherInputTypes) {
+  testing::StageHarness harness(ReshapeNormalize(), {{"shape", ParamValue::Array{6}}, {"storage", "uint8_table"}});
+  harness.SetInput("input", Packet::Make<Tensor>(Tensor(DType::kInt16, {2, 6})));
+  Status status = harness.Open();
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "storage = \"uint8_table\" keeps uint8 records as codes, but the input is int16; use storage = "
+            "\"float32\"");
+  EXPECT_TRUE(harness.Emitted("output").empty());
 }
 
 }  // namespace

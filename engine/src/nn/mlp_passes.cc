@@ -52,20 +52,31 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
     const RowRange inputs = SplitRows(x.cols, pieces, p);
     const int64_t width = inputs.end - inputs.begin;
     MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(p)];
-    // An encoded x (whose batches always come with a row list) is first
-    // decoded into this piece's columns of batch_x_, and read from there.
     float* const gathered_piece = gathered + inputs.begin;
-    if (x.encoded()) {
+    // An encoded x (whose batches always come with a row list) is marked
+    // from its codes and decoded only where kept, when one code alone means
+    // zero (or none does); otherwise first decoded whole into this piece's
+    // columns of batch_x_, and then read from there like floats.
+    const int zero_code = x.encoded() ? internal::ZeroCode(x.table) : internal::kSeveralZeroCodes;
+    const bool from_codes = x.encoded() && zero_code != internal::kSeveralZeroCodes;
+    const auto codes_of = [&](int64_t r) { return x.codes + rows[r] * x.cols + inputs.begin; };
+    if (x.encoded() && !from_codes) {
       for (int64_t r = 0; r < count; ++r) x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
     }
-    // This piece's columns of row r of the batch (of x, for a shuffled
-    // batch the gather this piece owns).
+    // This piece's columns of row r of the batch as floats (of x, for a
+    // shuffled batch the gather this piece owns).
     const auto source_row = [&](int64_t r) -> const float* {
       if (x.encoded()) return gathered_piece + r * x.cols;
       return x.row(rows != nullptr ? rows[r] : r) + inputs.begin;
     };
-    piece.magnitude_bits.assign(static_cast<std::size_t>(width), 0);
-    for (int64_t r = 0; r < count; ++r) internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
+    piece.magnitude_bits.assign(static_cast<std::size_t>(width), zero_code == internal::kNoZeroCode ? 1 : 0);
+    for (int64_t r = 0; r < count && zero_code != internal::kNoZeroCode; ++r) {
+      if (from_codes) {
+        internal::MarkNonZeroCodes(codes_of(r), width, static_cast<uint8_t>(zero_code), piece.magnitude_bits.data());
+      } else {
+        internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
+      }
+    }
     internal::FindRuns(piece.magnitude_bits, &piece.kept_runs);
     const int64_t kept = internal::KeptBefore(piece.kept_runs, width);
     piece.skips_zero_columns = internal::WorthSkipping(width, kept);
@@ -76,15 +87,25 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
       // Pack the kept columns of every row, and their kernel rows, at the
       // start of the piece's columns of batch_x_ and rows of packed_rows_.
       for (int64_t r = 0; r < count; ++r) {
-        internal::PackRuns(source_row(r), piece.kept_runs, 1, gathered_piece + r * x.cols);
+        float* packed = gathered_piece + r * x.cols;
+        if (!from_codes) {
+          internal::PackRuns(source_row(r), piece.kept_runs, 1, packed);
+          continue;
+        }
+        for (const auto& [first, run] : piece.kept_runs) {
+          x.ReadRow(rows[r], inputs.begin + first, inputs.begin + first + run, packed);
+          packed += run;
+        }
       }
       internal::PackRuns(piece_kernel, piece.kept_runs, units, packed_rows + inputs.begin * units);
       in = gathered_piece;
       piece_kernel = packed_rows + inputs.begin * units;
       depth = kept;
     } else if (rows != nullptr) {
-      if (!x.encoded()) {
-        for (int64_t r = 0; r < count; ++r) {
+      for (int64_t r = 0; r < count; ++r) {
+        if (from_codes) {
+          x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
+        } else if (!x.encoded()) {
           std::memcpy(gathered_piece + r * x.cols, source_row(r), static_cast<std::size_t>(width) * sizeof(float));
         }
       }

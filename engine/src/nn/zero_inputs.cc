@@ -16,6 +16,24 @@ void MarkNonZero(const float* __restrict row, int64_t width, uint32_t* __restric
   }
 }
 
+int ZeroCode(const float* table) {
+  int found = kNoZeroCode;
+  for (int code = 0; code < 256; ++code) {
+    uint32_t bits;
+    std::memcpy(&bits, table + code, sizeof bits);
+    if ((bits << 1) != 0) continue;
+    if (found != kNoZeroCode) return kSeveralZeroCodes;
+    found = code;
+  }
+  return found;
+}
+
+RUNEXP_NN_VECTOR_KERNEL
+void MarkNonZeroCodes(const uint8_t* __restrict codes, int64_t width, uint8_t zero_code,
+                      uint32_t* __restrict magnitude_bits) {
+  for (int64_t j = 0; j < width; ++j) magnitude_bits[j] |= static_cast<uint32_t>(codes[j] ^ zero_code);
+}
+
 void FindRuns(const std::vector<uint32_t>& magnitude_bits, std::vector<ColumnRun>* runs) {
   runs->clear();
   const int64_t width = static_cast<int64_t>(magnitude_bits.size());

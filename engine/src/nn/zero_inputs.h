@@ -35,6 +35,19 @@ namespace runexp::nn::internal {
 // non-zero and is kept, which costs a product but changes nothing.)
 void MarkNonZero(const float* row, int64_t width, uint32_t* magnitude_bits);
 
+// For an input stored as 8-bit codes with a value table (MatrixView::
+// encoded): the one code whose value is ±0, kNoZeroCode if none is, or
+// kSeveralZeroCodes. With one such code the codes alone say which columns
+// are zero (MNIST: code 0), so marking reads a quarter of the bytes and only
+// the kept columns are ever decoded.
+inline constexpr int kNoZeroCode = -1;
+inline constexpr int kSeveralZeroCodes = -2;
+int ZeroCode(const float* table);
+
+// magnitude_bits[j] |= codes[j] XOR zero_code: after every row of a batch,
+// zero exactly where the column holds zero_code throughout.
+void MarkNonZeroCodes(const uint8_t* codes, int64_t width, uint8_t zero_code, uint32_t* magnitude_bits);
+
 // Rows of zeros that training hands to the optimizer, a few at a time, as
 // the gradient of the kernel rows under skipped inputs (MlpWorkspace): 4
 // rows of the book's 512 units are 8 KiB, small enough to stay in L1 while
