@@ -140,6 +140,7 @@ TEST_F(CanonicalTest, EffectiveTomlIsSortedCompleteAndAbsolute) {
       "scaling = \"divide\"\n"
       "shape = [784]\n"
       "std = 1.0\n"
+      "storage = \"float32\"\n"
       "\n[stages.train_y]\n"
       "classes = 10\n"
       "inputs = { input = \"train_labels.output\" }\n"
@@ -240,6 +241,7 @@ TEST_F(CanonicalTest, FlatParamsUseDottedKeysWithIndexesAndTypes) {
       {"train_x.scaling", "divide", "string"},
       {"train_x.shape[0]", "784", "integer"},
       {"train_x.std", "1.0", "float"},
+      {"train_x.storage", "float32", "string"},
       {"train_y.classes", "10", "integer"},
   };
   EXPECT_EQ(config.flat_params, expected);

@@ -31,6 +31,7 @@ PluginSpec ReshapeNormalize() {
       ParamSpec::Float("divide_by", "Divisor").Default(1.0).Min(1e-30),
       ParamSpec::Float("mean", "Subtracted").Default(0.0),
       ParamSpec::Float("std", "Divided by").Default(1.0).Min(1e-30),
+      ParamSpec::String("storage", "float32 or uint8_table").Default("float32").Choices({"float32", "uint8_table"}),
   };
   return spec;
 }

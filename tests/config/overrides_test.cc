@@ -134,7 +134,7 @@ TEST_F(OverridesTest, IndexOutOfRangeAndWrongShapes) {
              {"train_y.missing[0]=1"}),
       ElementsAre("--set train_y.missing[0]=1: 'missing' is not set, so it has no item 0",
                   "exp.toml:17:1: unknown parameter 'extra_list' of stage 'train_x' "
-                  "(reshape_normalize); valid parameters: shape, scaling, divide_by, mean, std"));
+                  "(reshape_normalize); valid parameters: shape, scaling, divide_by, mean, std, storage"));
 }
 
 TEST_F(OverridesTest, AllOverrideErrorsComeTogetherInCommandLineOrder) {
