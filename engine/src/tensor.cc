@@ -81,6 +81,7 @@ std::string ShapeToString(const Shape& shape) {
 }
 
 void Tensor::AlignedFree::operator()(std::byte* p) const {
+  if (owner != nullptr) return;  // the owner's bytes: released with the owner
   if (mapped_bytes > 0) {
     ::munmap(p, mapped_bytes);
   } else {
@@ -114,6 +115,17 @@ Tensor::Tensor(const Tensor& other) : Tensor(other.dtype_, other.shape_) {
 Tensor& Tensor::operator=(const Tensor& other) {
   if (this != &other) *this = Tensor(other);
   return *this;
+}
+
+Tensor Tensor::SharingBytesOf(std::shared_ptr<const Tensor> owner, Shape shape) {
+  Tensor view;
+  view.dtype_ = owner->dtype_;
+  view.shape_ = std::move(shape);
+  view.num_elements_ = ElementCount(view.shape_);
+  view.value_table_ = owner->value_table_;
+  std::byte* bytes = owner->data_.get();
+  view.data_ = std::unique_ptr<std::byte[], AlignedFree>(bytes, AlignedFree{std::move(owner)});
+  return view;
 }
 
 bool Tensor::set_value_table(std::shared_ptr<const ValueTable> table) {

@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <string>
 
@@ -35,16 +34,15 @@ void Convert(std::span<const T> in, std::span<float> out, float scale, float off
                     });
 }
 
-// The input's bytes in the target shape, with the table of what each byte
-// means: every code converted by Convert itself, so a decoded element has
-// the bits the float32 output would have held.
-Tensor EncodedCopy(const Tensor& input, Shape target, float scale, float offset) {
+// The input's bytes (shared, not copied) in the target shape, with the
+// table of what each byte means: every code converted by Convert itself, so
+// a decoded element has the bits the float32 output would have held.
+Tensor Encoded(std::shared_ptr<const Tensor> input, Shape target, float scale, float offset) {
   std::array<uint8_t, 256> codes;
   for (std::size_t v = 0; v < codes.size(); ++v) codes[v] = static_cast<uint8_t>(v);
   auto table = std::make_shared<Tensor::ValueTable>();
   Convert(std::span<const uint8_t>(codes), std::span<float>(*table), scale, offset);
-  Tensor out(DType::kUInt8, std::move(target));
-  if (input.num_bytes() > 0) std::memcpy(out.bytes().data(), input.bytes().data(), input.num_bytes());
+  Tensor out = Tensor::SharingBytesOf(std::move(input), std::move(target));
   out.set_value_table(std::move(table));
   return out;
 }
@@ -83,7 +81,8 @@ class ReshapeNormalizeStage : public Stage {
     }
 
     if (ctx.param("storage").as_string() == "uint8_table") {
-      return ctx.Emit("output", Packet::Make<Tensor>(EncodedCopy(input, std::move(target), scale, offset)));
+      return ctx.Emit("output", Packet::Make<Tensor>(
+                                    Encoded(ctx.Input("input").Share<Tensor>(), std::move(target), scale, offset)));
     }
 
     Tensor out(DType::kFloat32, target);

@@ -78,6 +78,8 @@ TEST(ReshapeNormalizeTest, Uint8TableStorageKeepsTheBytesAndDecodesToTheFloatBit
     EXPECT_EQ(codes.dtype(), DType::kUInt8);
     EXPECT_EQ(codes.shape(), (Shape{4, 64}));
     ASSERT_NE(codes.value_table(), nullptr);
+    EXPECT_EQ(codes.bytes().data(), as_codes.Input("input").Get<Tensor>().bytes().data())
+        << "the codes are the input's bytes, not a copy";
     const Tensor input = AllBytes();
     for (std::size_t i = 0; i < floats.values<float>().size(); ++i) {
       ASSERT_EQ(codes.values<uint8_t>()[i], input.values<uint8_t>()[i]) << "element " << i;

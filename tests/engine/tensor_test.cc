@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -78,6 +79,37 @@ TEST(TensorTest, DTypeNamesAndSizes) {
   EXPECT_EQ(DTypeName(DType::kFloat64), "float64");
   EXPECT_EQ(DTypeSize(DType::kInt16), 2u);
   EXPECT_EQ(DTypeSize(DType::kFloat64), 8u);
+}
+
+}  // namespace
+}  // namespace runexp
+
+namespace runexp {
+namespace {
+
+TEST(TensorTest, SharingBytesOfReadsTheOwnersBytesAndKeepsItAlive) {
+  auto owner = std::make_shared<Tensor>(DType::kUInt8, Shape{3, 2, 2});
+  for (std::size_t i = 0; i < 12; ++i) owner->values<uint8_t>()[i] = static_cast<uint8_t>(i * 7);
+  auto table = std::make_shared<Tensor::ValueTable>();
+  ASSERT_TRUE(owner->set_value_table(table));
+  const std::byte* bytes = owner->bytes().data();
+  Tensor view = Tensor::SharingBytesOf(owner, {3, 4});
+  std::weak_ptr<Tensor> watch = owner;
+  owner.reset();
+  ASSERT_FALSE(watch.expired()) << "the view holds its owner";
+  EXPECT_EQ(view.bytes().data(), bytes) << "no copy";
+  EXPECT_EQ(view.shape(), (Shape{3, 4}));
+  EXPECT_EQ(view.dtype(), DType::kUInt8);
+  EXPECT_EQ(view.value_table(), table);
+  EXPECT_EQ(view.values<uint8_t>()[11], 77);
+  Tensor copy = view;  // an ordinary tensor with its own bytes
+  EXPECT_NE(copy.bytes().data(), bytes);
+  EXPECT_EQ(copy.values<uint8_t>()[11], 77);
+  Tensor moved = std::move(view);
+  EXPECT_EQ(moved.bytes().data(), bytes);
+  moved = Tensor();
+  EXPECT_TRUE(watch.expired()) << "released with the last view";
+  EXPECT_EQ(copy.values<uint8_t>()[5], 35);
 }
 
 }  // namespace

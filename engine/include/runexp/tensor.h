@@ -71,6 +71,14 @@ class Tensor {
   // Same bytes, new shape with the same element count; false if the counts differ.
   bool Reshape(Shape shape);
 
+  // A tensor of `shape` (owner's element count; the caller checks) that
+  // reads owner's bytes instead of copying them, and keeps owner alive: how
+  // a stage re-emits a large input under another shape for free (47 MB of
+  // MNIST images that a copy would first have to fault in). Owner is
+  // immutable, so the result must not be written either; copies of it are
+  // ordinary tensors with their own bytes.
+  static Tensor SharingBytesOf(std::shared_ptr<const Tensor> owner, Shape shape);
+
   // A uint8 tensor may stand for float32 values kept as 8-bit codes: value
   // v of an element means table[v]. reshape_normalize emits data this way
   // on request (storage = "uint8_table"): MNIST's normalised training set
@@ -88,11 +96,15 @@ class Tensor {
  private:
   // Frees what the constructor allocated: aligned_alloc'd memory, or (large
   // tensors, mapped_bytes > 0) an anonymous mapping of that many bytes.
+  // A tensor made by SharingBytesOf frees nothing: it holds its owner.
   struct AlignedFree {
     AlignedFree() noexcept : mapped_bytes(0) {}
     explicit AlignedFree(std::size_t mapped) noexcept : mapped_bytes(mapped) {}
+    explicit AlignedFree(std::shared_ptr<const Tensor> bytes_owner) noexcept
+        : mapped_bytes(0), owner(std::move(bytes_owner)) {}
     void operator()(std::byte* p) const;
     std::size_t mapped_bytes;
+    std::shared_ptr<const Tensor> owner;
   };
   void CheckType(DType requested) const;
 
