@@ -258,7 +258,12 @@ TEST(EncodedInputsViewTest, OnlyATabledUint8TensorIsAnEncodedInput) {
   EXPECT_NE(untabled.status().message().find("train x: a uint8 tensor (4, 3) without a value table"),
             std::string::npos)
       << untabled.status().ToString();
-  EXPECT_FALSE(AsInputMatrix(Tensor(DType::kInt16, {4, 3}), "x").ok());
+  Result<MatrixView> int16 = AsInputMatrix(Tensor(DType::kInt16, {4, 3}), "x");
+  ASSERT_FALSE(int16.ok());
+  EXPECT_NE(int16.status().message().find("x: expected a rank-2 float32 tensor, or rank-2 uint8 codes with a value "
+                                          "table (reshape_normalize's storage = \"uint8_table\"), got int16 (4, 3)"),
+            std::string::npos)
+      << int16.status().ToString();
   EXPECT_TRUE(bytes.set_value_table(DivideTable()));
   EXPECT_TRUE(AsInputMatrix(bytes, "x").ok());
   EXPECT_FALSE(AsMatrix(bytes, "y").ok()) << "targets and other matrices stay float32";

@@ -157,12 +157,16 @@ void Mlp::ReserveGathered(int64_t rows, int64_t x_cols, int64_t y_cols, MlpWorks
   }
 }
 
+const int64_t* Mlp::RowsInOrder(int64_t count, MlpWorkspace* ws) const {
+  ws->rows_in_order_.resize(static_cast<std::size_t>(count));
+  for (int64_t r = 0; r < count; ++r) ws->rows_in_order_[static_cast<std::size_t>(r)] = r;
+  return ws->rows_in_order_.data();
+}
+
 MatrixView Mlp::DecodedBatch(MatrixView x, const int64_t** rows, MlpWorkspace* ws) const {
   if (!x.encoded()) return x;
   ReserveGathered(x.rows, x.cols, 0, ws);
-  ws->rows_in_order_.resize(static_cast<std::size_t>(x.rows));
-  for (int64_t r = 0; r < x.rows; ++r) ws->rows_in_order_[static_cast<std::size_t>(r)] = r;
-  *rows = ws->rows_in_order_.data();
+  *rows = RowsInOrder(x.rows, ws);
   return MatrixView{ws->batch_x_.values<float>().data(), x.rows, x.cols};
 }
 
@@ -264,7 +268,7 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
   Reserve(count, ws);
   // An encoded x is always gathered, decoding as it goes: a batch in order
   // is rows 0..count-1.
-  if (x.encoded() && rows == nullptr) DecodedBatch(x.Rows(0, count), &rows, ws);
+  if (x.encoded() && rows == nullptr) rows = RowsInOrder(count, ws);
   if (gradients->size() != parameters_.size()) gradients->resize(parameters_.size());
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     if ((*gradients)[i].shape() != parameters_[i].shape() || (*gradients)[i].dtype() != DType::kFloat32) {

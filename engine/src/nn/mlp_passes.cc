@@ -48,6 +48,8 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
   float* partials = ws->partials_.values<float>().data();
   float* gathered = ws->batch_x_.values<float>().data();
   float* packed_rows = ws->packed_rows_.values<float>().data();
+  const int zero_code = x.encoded() ? internal::ZeroCode(x.table) : internal::kSeveralZeroCodes;
+  const bool from_codes = x.encoded() && zero_code != internal::kSeveralZeroCodes;
   return ParallelFor(pieces, [&](int64_t p) -> Status {
     const RowRange inputs = SplitRows(x.cols, pieces, p);
     const int64_t width = inputs.end - inputs.begin;
@@ -57,8 +59,6 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
     // from its codes and decoded only where kept, when one code alone means
     // zero (or none does); otherwise first decoded whole into this piece's
     // columns of batch_x_, and then read from there like floats.
-    const int zero_code = x.encoded() ? internal::ZeroCode(x.table) : internal::kSeveralZeroCodes;
-    const bool from_codes = x.encoded() && zero_code != internal::kSeveralZeroCodes;
     const auto codes_of = [&](int64_t r) { return x.codes + rows[r] * x.cols + inputs.begin; };
     if (x.encoded() && !from_codes) {
       for (int64_t r = 0; r < count; ++r) x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);

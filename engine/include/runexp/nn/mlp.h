@@ -198,6 +198,9 @@ class Mlp {
   // batch_x_ (and batch_y_ when y_cols > 0) with room for `rows` rows of
   // the batch's columns: where a batch is gathered.
   void ReserveGathered(int64_t rows, int64_t x_cols, int64_t y_cols, MlpWorkspace* workspace) const;
+  // The row list 0..count-1, held in the workspace: how a batch taken in
+  // order goes through the gathering (decoding) paths.
+  const int64_t* RowsInOrder(int64_t count, MlpWorkspace* workspace) const;
   // For an encoded x, whose batches are always gathered: the row list
   // 0..count-1 (set as *rows) and the view of batch_x_ that the forward
   // passes then read. Nothing (x itself) for a float x.
