@@ -236,6 +236,36 @@ TEST(ZeroInputsTest, AWeightUnderAZeroInputIsNeverRead) {
   }
 }
 
+// Marking stops once too few columns are left unmarked for skipping to pay
+// (checked after rows 1, 2, 4, ...); the decision must still be the whole
+// batch's. Piece 1 (inputs 64-127): the first 4 rows are zero in inputs
+// 64-95, every row in the first `zero_through_batch` of them; so early on 32
+// columns are unmarked, at the end 8 (an eighth: skipped) or 7 (not).
+TEST(ZeroInputsTest, TheSkipDecisionIsTheWholeBatchs) {
+  for (const int64_t zero_through_batch : {int64_t{8}, int64_t{7}}) {
+    testing::DataSet data = testing::MakeBlobs(kRows, kInputs, kClasses, 0.4f, 7);
+    float* x = data.x.values<float>().data();
+    for (int64_t r = 0; r < kRows; ++r) {
+      for (int64_t c = 64; c < 96; ++c) {
+        if (r < 4 || c < 64 + zero_through_batch) x[r * kInputs + c] = 0.0f;
+        else if (x[r * kInputs + c] == 0.0f) x[r * kInputs + c] = 1.0f;
+      }
+    }
+    const bool skipped = zero_through_batch == 8;
+    // Input 65 is zero in every row; input 80 only in the first rows.
+    for (const int64_t row : {int64_t{65}, int64_t{80}}) {
+      Mlp model = Model(Activation::kLinear);
+      model.mutable_parameters()[0].values<float>()[static_cast<std::size_t>(row * kHidden + 3)] =
+          std::numeric_limits<float>::quiet_NaN();
+      const Tensor predicted = *model.Predict(data.x, kRows);
+      const bool any_nan = std::any_of(predicted.values<float>().begin(), predicted.values<float>().end(),
+                                       [](float v) { return std::isnan(v); });
+      EXPECT_EQ(any_nan, row == 80 || !skipped)
+          << "NaN in kernel row " << row << ", " << zero_through_batch << " inputs zero in the whole batch";
+    }
+  }
+}
+
 // One workspace and one gradient vector (as Trainer keeps them) through
 // batches that skip and batches that do not, a shuffled batch, another
 // batch size and another model: each result is the bits of a fresh

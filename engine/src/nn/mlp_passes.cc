@@ -70,11 +70,23 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
       return x.row(rows != nullptr ? rows[r] : r) + inputs.begin;
     };
     piece.magnitude_bits.assign(static_cast<std::size_t>(width), zero_code == internal::kNoZeroCode ? 1 : 0);
+    // Marks only grow, so once too few columns are left unmarked for packing
+    // to pay (checked after rows 1, 2, 4, ...), no later row can change the
+    // decision: the piece keeps every column, as it would after the last row.
+    // On data without zeros that ends marking after the first row.
+    int64_t next_check = 1;
     for (int64_t r = 0; r < count && zero_code != internal::kNoZeroCode; ++r) {
       if (from_codes) {
         internal::MarkNonZeroCodes(codes_of(r), width, static_cast<uint8_t>(zero_code), piece.magnitude_bits.data());
       } else {
         internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
+      }
+      if (r + 1 == next_check) {
+        next_check *= 2;
+        if (!internal::WorthSkipping(width, width - internal::UnmarkedColumns(piece.magnitude_bits))) {
+          std::fill(piece.magnitude_bits.begin(), piece.magnitude_bits.end(), 1u);
+          break;
+        }
       }
     }
     internal::FindRuns(piece.magnitude_bits, &piece.kept_runs);

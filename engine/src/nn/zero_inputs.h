@@ -54,6 +54,11 @@ void MarkNonZeroCodes(const uint8_t* codes, int64_t width, uint8_t zero_code, ui
 // the optimizer streams the rows' weights and mean squares past it.
 inline constexpr int64_t kZeroGradientRows = 4;
 
+// How many columns are still unmarked (zero in every row marked so far).
+inline int64_t UnmarkedColumns(const std::vector<uint32_t>& magnitude_bits) {
+  return static_cast<int64_t>(std::count(magnitude_bits.begin(), magnitude_bits.end(), 0u));
+}
+
 // Packing pays for its copies only when enough columns are zero: at
 // least an eighth of a piece (MNIST batches: about a third).
 inline bool WorthSkipping(int64_t width, int64_t nonzero_columns) {
