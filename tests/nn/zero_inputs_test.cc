@@ -218,6 +218,17 @@ TEST(ZeroInputsTest, TrainerUpdatesWithTheGradientsApplyWouldUse) {
   }
 }
 
+// Whether any prediction of x is NaN once kernel row `kernel_row` of a
+// linear-hidden model holds a NaN: whether that input was multiplied.
+bool PredictsNaN(const Tensor& x, int64_t kernel_row) {
+  Mlp model = Model(Activation::kLinear);
+  model.mutable_parameters()[0].values<float>()[static_cast<std::size_t>(kernel_row * kHidden + 3)] =
+      std::numeric_limits<float>::quiet_NaN();
+  const Tensor predicted = *model.Predict(x, kRows);
+  return std::any_of(predicted.values<float>().begin(), predicted.values<float>().end(),
+                     [](float v) { return std::isnan(v); });
+}
+
 // The proof that the columns are skipped, not multiplied by zero: a NaN in
 // the kernel row of an input that is zero in the whole batch never reaches
 // the outputs (0 × NaN is NaN), while one under an input that is non-zero
@@ -225,12 +236,7 @@ TEST(ZeroInputsTest, TrainerUpdatesWithTheGradientsApplyWouldUse) {
 TEST(ZeroInputsTest, AWeightUnderAZeroInputIsNeverRead) {
   const testing::DataSet data = DataWithZeroInputs();
   for (const int64_t row : {int64_t{10}, int64_t{70}, int64_t{71}, int64_t{150}, int64_t{200}}) {
-    Mlp model = Model(Activation::kLinear);
-    model.mutable_parameters()[0].values<float>()[static_cast<std::size_t>(row * kHidden + 3)] =
-        std::numeric_limits<float>::quiet_NaN();
-    const Tensor predicted = *model.Predict(data.x, kRows);
-    const bool any_nan = std::any_of(predicted.values<float>().begin(), predicted.values<float>().end(),
-                                     [](float v) { return std::isnan(v); });
+    const bool any_nan = PredictsNaN(data.x, row);
     // Column 150 is zero but its piece is not worth skipping: multiplied.
     EXPECT_EQ(any_nan, !IsZeroColumn(row) || row == 150) << "NaN in kernel row " << row;
   }
@@ -254,13 +260,7 @@ TEST(ZeroInputsTest, TheSkipDecisionIsTheWholeBatchs) {
     const bool skipped = zero_through_batch == 8;
     // Input 65 is zero in every row; input 80 only in the first rows.
     for (const int64_t row : {int64_t{65}, int64_t{80}}) {
-      Mlp model = Model(Activation::kLinear);
-      model.mutable_parameters()[0].values<float>()[static_cast<std::size_t>(row * kHidden + 3)] =
-          std::numeric_limits<float>::quiet_NaN();
-      const Tensor predicted = *model.Predict(data.x, kRows);
-      const bool any_nan = std::any_of(predicted.values<float>().begin(), predicted.values<float>().end(),
-                                       [](float v) { return std::isnan(v); });
-      EXPECT_EQ(any_nan, row == 80 || !skipped)
+      EXPECT_EQ(PredictsNaN(data.x, row), row == 80 || !skipped)
           << "NaN in kernel row " << row << ", " << zero_through_batch << " inputs zero in the whole batch";
     }
   }
