@@ -83,13 +83,11 @@ Result<MatrixView> AsInputMatrix(const Tensor& tensor, std::string_view what) {
     return Status::InvalidArgument(std::string(what) + ": a uint8 tensor " + ShapeToString(tensor.shape()) +
                                    " without a value table (normalise it first: reshape_normalize)");
   }
-  if (tensor.dtype() != DType::kFloat32 || tensor.rank() != 2) {
-    return Status::InvalidArgument(std::string(what) +
-                                   ": expected a rank-2 float32 tensor, or rank-2 uint8 codes with a value table "
-                                   "(reshape_normalize's storage = \"uint8_table\"), got " +
-                                   std::string(DTypeName(tensor.dtype())) + " " + ShapeToString(tensor.shape()));
-  }
-  return AsMatrix(tensor, what);
+  if (tensor.dtype() == DType::kFloat32) return AsMatrix(tensor, what);
+  return Status::InvalidArgument(std::string(what) +
+                                 ": expected a rank-2 float32 tensor, or rank-2 uint8 codes with a value table "
+                                 "(reshape_normalize's storage = \"uint8_table\"), got " +
+                                 std::string(DTypeName(tensor.dtype())) + " " + ShapeToString(tensor.shape()));
 }
 
 }  // namespace runexp::nn
