@@ -18,10 +18,11 @@
 // significand of all ones) are not handled. Cycles per 16 parameters, as
 // the README gives them: 16 × clock / params/s.
 //
-// Measured on the README's machine (2026-12-01): both 20 cycles per 16,
-// sqrt only 15–19, neither 19–26; so at best a quarter of the update's
-// floor, 2–3% of an epoch — not worth a kernel whose exactness needs a
-// proof. See README, "The floor of exact RMSprop".
+// Measured on the README's machine (2026-12-01), three runs: both about 25
+// cycles per 16, sqrt only 23–25, neither 34–38 (a standalone first draft
+// of the same kernels reached 20, 15–19 and 19–26); so at best a quarter of
+// the update's floor, 2–3% of an epoch — not worth a kernel whose exactness
+// needs a proof. See README, "The floor of exact RMSprop".
 #include <benchmark/benchmark.h>
 
 #include <cmath>
