@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -65,10 +66,12 @@ Status Mlp::SetParameters(std::vector<Tensor> parameters) {
     }
   }
   parameters_ = std::move(parameters);
+  ++parameters_version_;
   return Status::OK();
 }
 
 void Mlp::InitGlorotUniform(uint64_t seed, std::string_view stream_prefix) {
+  ++parameters_version_;
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     std::span<float> values = parameters_[i].values<float>();
     if (i % 2 == 1) {
@@ -129,6 +132,7 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
            static_cast<int64_t>(ws->input_pieces_.size()) == pieces;
   }
   if (fits) return;
+  ws->next_batch_.started = false;  // its buffers are about to go
   const int64_t capacity = std::max(rows, ws->capacity_rows_);
   ws->activations_.clear();
   ws->deltas_.clear();
@@ -242,30 +246,33 @@ Result<BatchStats> Mlp::EvaluateBatch(MatrixView x, MatrixView y, MlpWorkspace* 
 Result<BatchStats> Mlp::ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* ws,
                                          std::vector<Tensor>* gradients,
                                          const GradientReadyFn& on_ready) const {
-  return TrainBatch(x, y, nullptr, x.rows, ws, gradients, on_ready);
+  return TrainBatch(x, y, nullptr, x.rows, ws, gradients, on_ready, {});
 }
 
 Result<BatchStats> Mlp::ComputeGradients(MatrixView x, MatrixView y, std::span<const int64_t> rows,
                                          MlpWorkspace* ws, std::vector<Tensor>* gradients,
-                                         const GradientReadyFn& on_ready) const {
+                                         const GradientReadyFn& on_ready,
+                                         std::span<const int64_t> next_rows) const {
   if (rows.empty()) return Status::InvalidArgument("mlp: cannot compute gradients of an empty batch");
-  return TrainBatch(x, y, rows.data(), static_cast<int64_t>(rows.size()), ws, gradients, on_ready);
+  return TrainBatch(x, y, rows.data(), static_cast<int64_t>(rows.size()), ws, gradients, on_ready, next_rows);
 }
 
 Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count,
                                    MlpWorkspace* ws, std::vector<Tensor>* gradients,
-                                   const GradientReadyFn& on_ready) const {
+                                   const GradientReadyFn& on_ready, std::span<const int64_t> next_rows) const {
   if (Status status = CheckBatch(x, &y); !status.ok()) return status;
   if (count == 0) return Status::InvalidArgument("mlp: cannot compute gradients of an empty batch");
-  if (rows != nullptr) {
-    for (int64_t i = 0; i < count; ++i) {
-      if (rows[i] < 0 || rows[i] >= x.rows) {
-        return Status::InvalidArgument("mlp: batch row " + std::to_string(rows[i]) + " outside x's " +
+  for (const std::span<const int64_t> batch : {std::span<const int64_t>(rows, rows != nullptr ? count : 0), next_rows}) {
+    for (const int64_t row : batch) {
+      if (row < 0 || row >= x.rows) {
+        return Status::InvalidArgument("mlp: batch row " + std::to_string(row) + " outside x's " +
                                        std::to_string(x.rows) + " rows");
       }
     }
   }
-  Reserve(count, ws);
+  const bool start_next = on_ready && !next_rows.empty() && first_layer_pieces() > 1;
+  const int64_t next_count = static_cast<int64_t>(next_rows.size());
+  Reserve(start_next ? std::max(count, next_count) : count, ws);
   // An encoded x is always gathered, decoding as it goes: a batch in order
   // is rows 0..count-1.
   if (x.encoded() && rows == nullptr) rows = RowsInOrder(count, ws);
@@ -282,9 +289,10 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
     by = MatrixView{ws->batch_y_.values<float>().data(), count, y.cols};
   }
   // Phase 0, with a split first layer: each input piece gathers its
-  // columns of the batch's rows and computes its partial product.
+  // columns of the batch's rows and computes its partial product, unless
+  // the previous call did that already (its next_rows).
   const bool split_first_layer = first_layer_pieces() > 1;
-  Status status = FirstLayerPieces(x, rows, count, ws);
+  Status status = TakeNextBatchStart(x, rows, count, ws) ? Status::OK() : FirstLayerPieces(x, rows, count, ws);
   if (!status.ok()) return status;
   // Phase 1: each row shard gathers its rows (for a shuffled batch; only
   // the targets when phase 0 gathered the inputs), then runs forward, loss
@@ -306,10 +314,36 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
   });
   if (!status.ok()) return status;
   // Phase 2: weight gradients need every row, so they are split by weight
-  // rows instead: no piece sums another's partial result.
-  status = WeightGradients(bx, count, ws, gradients, on_ready);
+  // rows instead: no piece sums another's partial result. With next_rows,
+  // each input piece then starts the next batch's phase 0 (mlp.h).
+  std::function<Status(int64_t)> start_next_piece;
+  if (start_next) {
+    const int zero_code = x.encoded() ? internal::ZeroCode(x.table) : internal::kSeveralZeroCodes;
+    start_next_piece = [&, zero_code](int64_t p) {
+      return FirstLayerPiece(p, x, next_rows.data(), next_count, zero_code, ws);
+    };
+  }
+  status = WeightGradients(bx, count, ws, gradients, on_ready, start_next_piece);
   if (!status.ok()) return status;
+  if (start_next) {
+    MlpWorkspace::NextBatchStart& next = ws->next_batch_;
+    next.started = true;
+    next.x = x;
+    next.rows.assign(next_rows.begin(), next_rows.end());
+    next.kernel = parameters_[0].values<float>().data();
+    next.parameters_version = parameters_version_;
+  }
   return SumStats(count, *ws);
+}
+
+bool Mlp::TakeNextBatchStart(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* ws) const {
+  MlpWorkspace::NextBatchStart& next = ws->next_batch_;
+  if (!next.started) return false;
+  next.started = false;
+  return rows != nullptr && next.x.data == x.data && next.x.codes == x.codes && next.x.table == x.table &&
+         next.x.rows == x.rows && next.x.cols == x.cols && next.kernel == parameters_[0].values<float>().data() &&
+         next.parameters_version == parameters_version_ &&
+         std::equal(next.rows.begin(), next.rows.end(), rows, rows + count);
 }
 
 }  // namespace runexp::nn

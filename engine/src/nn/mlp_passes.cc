@@ -4,6 +4,7 @@
 // points, because this is where the arithmetic and its determinism live.
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include "activation_kernels.h"
@@ -38,100 +39,105 @@ int64_t Mlp::first_layer_pieces() const {
 }
 
 Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* ws) const {
-  const int64_t pieces = first_layer_pieces();
-  const int64_t units = spec_.layers.front().units;
-  const float* kernel = parameters_[0].values<float>().data();
+  // This overwrites what a next batch's early start left in the workspace.
+  ws->next_batch_.started = false;
   // Nothing to do for an unsplit first layer (ForwardRows multiplies it
   // whole) or an empty batch (whose x.data may be null).
-  if (pieces == 1 || count == 0) return Status::OK();
+  if (first_layer_pieces() == 1 || count == 0) return Status::OK();
   if (x.encoded() && rows == nullptr) return Status::Internal("mlp: an encoded batch without its row list");
+  const int zero_code = x.encoded() ? internal::ZeroCode(x.table) : internal::kSeveralZeroCodes;
+  return ParallelFor(first_layer_pieces(),
+                     [&](int64_t p) { return FirstLayerPiece(p, x, rows, count, zero_code, ws); });
+}
+
+Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_t count, int zero_code,
+                            MlpWorkspace* ws) const {
+  const int64_t units = spec_.layers.front().units;
+  const float* kernel = parameters_[0].values<float>().data();
   float* partials = ws->partials_.values<float>().data();
   float* gathered = ws->batch_x_.values<float>().data();
   float* packed_rows = ws->packed_rows_.values<float>().data();
-  const int zero_code = x.encoded() ? internal::ZeroCode(x.table) : internal::kSeveralZeroCodes;
   const bool from_codes = x.encoded() && zero_code != internal::kSeveralZeroCodes;
-  return ParallelFor(pieces, [&](int64_t p) -> Status {
-    const RowRange inputs = SplitRows(x.cols, pieces, p);
-    const int64_t width = inputs.end - inputs.begin;
-    MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(p)];
-    float* const gathered_piece = gathered + inputs.begin;
-    // An encoded x (whose batches always come with a row list) is marked
-    // from its codes and decoded only where kept, when one code alone means
-    // zero (or none does); otherwise first decoded whole into this piece's
-    // columns of batch_x_, and then read from there like floats.
-    const auto codes_of = [&](int64_t r) { return x.codes + rows[r] * x.cols + inputs.begin; };
-    if (x.encoded() && !from_codes) {
-      for (int64_t r = 0; r < count; ++r) x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
+  const RowRange inputs = SplitRows(x.cols, first_layer_pieces(), p);
+  const int64_t width = inputs.end - inputs.begin;
+  MlpWorkspace::InputPiece& piece = ws->input_pieces_[static_cast<std::size_t>(p)];
+  float* const gathered_piece = gathered + inputs.begin;
+  // An encoded x (whose batches always come with a row list) is marked
+  // from its codes and decoded only where kept, when one code alone means
+  // zero (or none does); otherwise first decoded whole into this piece's
+  // columns of batch_x_, and then read from there like floats.
+  const auto codes_of = [&](int64_t r) { return x.codes + rows[r] * x.cols + inputs.begin; };
+  if (x.encoded() && !from_codes) {
+    for (int64_t r = 0; r < count; ++r) x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
+  }
+  // This piece's columns of row r of the batch as floats (of x, for a
+  // shuffled batch the gather this piece owns).
+  const auto source_row = [&](int64_t r) -> const float* {
+    if (x.encoded()) return gathered_piece + r * x.cols;
+    return x.row(rows != nullptr ? rows[r] : r) + inputs.begin;
+  };
+  piece.magnitude_bits.assign(static_cast<std::size_t>(width), zero_code == internal::kNoZeroCode ? 1 : 0);
+  // Marks only grow, so once too few columns are left unmarked for packing
+  // to pay (checked after rows 1, 2, 4, ...), no later row can change the
+  // decision: the piece keeps every column, as it would after the last row.
+  // On data without zeros that ends marking after the first row.
+  int64_t next_check = 1;
+  for (int64_t r = 0; r < count && zero_code != internal::kNoZeroCode; ++r) {
+    if (from_codes) {
+      internal::MarkNonZeroCodes(codes_of(r), width, static_cast<uint8_t>(zero_code), piece.magnitude_bits.data());
+    } else {
+      internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
     }
-    // This piece's columns of row r of the batch as floats (of x, for a
-    // shuffled batch the gather this piece owns).
-    const auto source_row = [&](int64_t r) -> const float* {
-      if (x.encoded()) return gathered_piece + r * x.cols;
-      return x.row(rows != nullptr ? rows[r] : r) + inputs.begin;
-    };
-    piece.magnitude_bits.assign(static_cast<std::size_t>(width), zero_code == internal::kNoZeroCode ? 1 : 0);
-    // Marks only grow, so once too few columns are left unmarked for packing
-    // to pay (checked after rows 1, 2, 4, ...), no later row can change the
-    // decision: the piece keeps every column, as it would after the last row.
-    // On data without zeros that ends marking after the first row.
-    int64_t next_check = 1;
-    for (int64_t r = 0; r < count && zero_code != internal::kNoZeroCode; ++r) {
+    if (r + 1 == next_check) {
+      next_check *= 2;
+      if (!internal::WorthSkipping(width, width - internal::UnmarkedColumns(piece.magnitude_bits))) {
+        std::fill(piece.magnitude_bits.begin(), piece.magnitude_bits.end(), 1u);
+        break;
+      }
+    }
+  }
+  internal::FindRuns(piece.magnitude_bits, &piece.kept_runs);
+  const int64_t kept = internal::KeptBefore(piece.kept_runs, width);
+  piece.skips_zero_columns = internal::WorthSkipping(width, kept);
+  const float* in = source_row(0);
+  const float* piece_kernel = kernel + inputs.begin * units;
+  int64_t depth = width;
+  if (piece.skips_zero_columns) {
+    // Pack the kept columns of every row, and their kernel rows, at the
+    // start of the piece's columns of batch_x_ and rows of packed_rows_.
+    for (int64_t r = 0; r < count; ++r) {
+      float* packed = gathered_piece + r * x.cols;
+      if (!from_codes) {
+        internal::PackRuns(source_row(r), piece.kept_runs, 1, packed);
+        continue;
+      }
+      for (const auto& [first, run] : piece.kept_runs) {
+        x.ReadRow(rows[r], inputs.begin + first, inputs.begin + first + run, packed);
+        packed += run;
+      }
+    }
+    internal::PackRuns(piece_kernel, piece.kept_runs, units, packed_rows + inputs.begin * units);
+    in = gathered_piece;
+    piece_kernel = packed_rows + inputs.begin * units;
+    depth = kept;
+  } else if (rows != nullptr) {
+    for (int64_t r = 0; r < count; ++r) {
       if (from_codes) {
-        internal::MarkNonZeroCodes(codes_of(r), width, static_cast<uint8_t>(zero_code), piece.magnitude_bits.data());
-      } else {
-        internal::MarkNonZero(source_row(r), width, piece.magnitude_bits.data());
-      }
-      if (r + 1 == next_check) {
-        next_check *= 2;
-        if (!internal::WorthSkipping(width, width - internal::UnmarkedColumns(piece.magnitude_bits))) {
-          std::fill(piece.magnitude_bits.begin(), piece.magnitude_bits.end(), 1u);
-          break;
-        }
+        x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
+      } else if (!x.encoded()) {
+        std::memcpy(gathered_piece + r * x.cols, source_row(r), static_cast<std::size_t>(width) * sizeof(float));
       }
     }
-    internal::FindRuns(piece.magnitude_bits, &piece.kept_runs);
-    const int64_t kept = internal::KeptBefore(piece.kept_runs, width);
-    piece.skips_zero_columns = internal::WorthSkipping(width, kept);
-    const float* in = source_row(0);
-    const float* piece_kernel = kernel + inputs.begin * units;
-    int64_t depth = width;
-    if (piece.skips_zero_columns) {
-      // Pack the kept columns of every row, and their kernel rows, at the
-      // start of the piece's columns of batch_x_ and rows of packed_rows_.
-      for (int64_t r = 0; r < count; ++r) {
-        float* packed = gathered_piece + r * x.cols;
-        if (!from_codes) {
-          internal::PackRuns(source_row(r), piece.kept_runs, 1, packed);
-          continue;
-        }
-        for (const auto& [first, run] : piece.kept_runs) {
-          x.ReadRow(rows[r], inputs.begin + first, inputs.begin + first + run, packed);
-          packed += run;
-        }
-      }
-      internal::PackRuns(piece_kernel, piece.kept_runs, units, packed_rows + inputs.begin * units);
-      in = gathered_piece;
-      piece_kernel = packed_rows + inputs.begin * units;
-      depth = kept;
-    } else if (rows != nullptr) {
-      for (int64_t r = 0; r < count; ++r) {
-        if (from_codes) {
-          x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
-        } else if (!x.encoded()) {
-          std::memcpy(gathered_piece + r * x.cols, source_row(r), static_cast<std::size_t>(width) * sizeof(float));
-        }
-      }
-      in = gathered_piece;
-    }
-    float* partial = partials + p * ws->capacity_rows_ * units;
-    if (depth == 0) {  // every input of the piece is zero in this batch
-      std::memset(partial, 0, static_cast<std::size_t>(count * units) * sizeof(float));
-      return Status::OK();
-    }
-    Status status = Sgemm(false, false, count, units, depth, 1.0f, in, x.cols, piece_kernel, units, 0.0f,
-                          partial, units);
-    return status.ok() ? status : status.WithContext("dense_0 forward, input piece " + std::to_string(p));
-  });
+    in = gathered_piece;
+  }
+  float* partial = partials + p * ws->capacity_rows_ * units;
+  if (depth == 0) {  // every input of the piece is zero in this batch
+    std::memset(partial, 0, static_cast<std::size_t>(count * units) * sizeof(float));
+    return Status::OK();
+  }
+  Status status = Sgemm(false, false, count, units, depth, 1.0f, in, x.cols, piece_kernel, units, 0.0f,
+                        partial, units);
+  return status.ok() ? status : status.WithContext("dense_0 forward, input piece " + std::to_string(p));
 }
 
 Status Mlp::ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* ws) const {
@@ -203,7 +209,8 @@ Status Mlp::LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, in
 }
 
 Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
-                            std::vector<Tensor>* gradients, const GradientReadyFn& on_ready) const {
+                            std::vector<Tensor>* gradients, const GradientReadyFn& on_ready,
+                            const std::function<Status(int64_t)>& start_next_piece) const {
   // Tasks of pieces, run in parallel; the pieces of one task in order.
   // Without a split first layer every piece is a task. With one, task p owns
   // the kernel rows of input piece p, the rows its forward piece read (so a
@@ -277,11 +284,18 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
     }
     return Status::OK();
   };
+  // A task's own pieces come first; the next batch's work on the same
+  // kernel rows follows them while those rows are still in cache.
   return ParallelFor(static_cast<int64_t>(tasks.size()), [&](int64_t t) -> Status {
+    bool next_started = !owned || !start_next_piece;
     for (const GradientPiece& piece : tasks[static_cast<std::size_t>(t)]) {
+      if (!next_started && piece.input_piece != t) {
+        if (Status status = start_next_piece(t); !status.ok()) return status;
+        next_started = true;
+      }
       if (Status status = gradient_of(piece); !status.ok()) return status;
     }
-    return Status::OK();
+    return next_started ? Status::OK() : start_next_piece(t);
   });
 }
 

@@ -99,22 +99,32 @@ Result<EpochMetrics> Trainer::RunEpoch(const Tensor& x, const Tensor& y,
 
   EpochMetrics metrics;
   const int64_t steps = (split_at + options_.batch_size - 1) / options_.batch_size;
+  // The optimizer updates each piece of the parameters as soon as its
+  // gradient is final, while it is in cache: the same bits as Apply after
+  // the pass, without streaming the whole gradient through memory again.
+  // Taken once: every call of mutable_parameters() counts as a change, which
+  // would throw away the next batch's early start (mlp.h, next_rows).
+  std::vector<Tensor>& parameters = model_.mutable_parameters();
+  const auto update = [&](std::size_t index, int64_t begin, int64_t end, const float* values) {
+    optimizer_.UpdateRange(index, begin, end, values, parameters[index]);
+  };
+  // x may be another tensor, or refilled, since the last epoch.
+  workspace_.DiscardNextBatchStart();
+  const auto batch_rows = [&](int64_t start) {
+    return std::span<const int64_t>(order.data() + start,
+                                    static_cast<std::size_t>(std::min(options_.batch_size, split_at - start)));
+  };
   for (int64_t start = 0; start < split_at; start += options_.batch_size) {
     const int64_t count = std::min(options_.batch_size, split_at - start);
-    // The optimizer updates each piece of the parameters as soon as its
-    // gradient is final, while it is in cache: the same bits as Apply after
-    // the pass, without streaming the whole gradient through memory again.
     if (Status status = optimizer_.BeginStep(model_.parameters()); !status.ok()) return status;
-    std::vector<Tensor>& parameters = model_.mutable_parameters();
-    const auto update = [&](std::size_t index, int64_t begin, int64_t end, const float* values) {
-      optimizer_.UpdateRange(index, begin, end, values, parameters[index]);
-    };
-    // A shuffled batch is gathered by the pieces that first read it (mlp.h).
+    // A shuffled batch is gathered by the pieces that first read it, and the
+    // next one's first-layer work starts as soon as its weights are updated
+    // (mlp.h); the epoch's last step has no next batch.
+    const int64_t next = start + count;
     Result<BatchStats> stats =
         options_.shuffle
-            ? model_.ComputeGradients(*xv, *yv,
-                                      std::span<const int64_t>(order.data() + start, static_cast<std::size_t>(count)),
-                                      &workspace_, &gradients_, update)
+            ? model_.ComputeGradients(*xv, *yv, batch_rows(start), &workspace_, &gradients_, update,
+                                      next < split_at ? batch_rows(next) : std::span<const int64_t>())
             : model_.ComputeGradients(xv->Rows(start, start + count), yv->Rows(start, start + count),
                                       &workspace_, &gradients_, update);
     if (!stats.ok()) return stats.status();

@@ -78,6 +78,11 @@ class MlpWorkspace {
  public:
   MlpWorkspace() = default;
 
+  // Drops the next batch's first-layer work that a ComputeGradients call
+  // with next_rows started here, so the next call does it afresh. Needed
+  // only when x's values may have changed in place between two calls.
+  void DiscardNextBatchStart() { next_batch_.started = false; }
+
  private:
   friend class Mlp;
   int64_t capacity_rows_ = 0;
@@ -113,6 +118,18 @@ class MlpWorkspace {
   // kZeroGradientRows rows of `units` zeros: the gradient handed to
   // on_ready for kernel rows under skipped inputs (mlp_passes.cc).
   std::vector<float> zero_rows_;
+  // What the input pieces' next-batch work in the workspace was done for
+  // (ComputeGradients' next_rows): the batch rows `rows` of x, with the
+  // first kernel at `kernel` as of parameters version `parameters_version`.
+  // The next call uses that work only if all of it still holds.
+  struct NextBatchStart {
+    bool started = false;
+    MatrixView x;
+    std::vector<int64_t> rows;
+    const float* kernel = nullptr;
+    uint64_t parameters_version = 0;
+  };
+  NextBatchStart next_batch_;
 };
 
 class Mlp {
@@ -129,7 +146,11 @@ class Mlp {
 
   const std::vector<Tensor>& parameters() const { return parameters_; }
   // For optimizers: values may change, shapes and dtypes must not.
-  std::vector<Tensor>& mutable_parameters() { return parameters_; }
+  // Each call counts as a change of the parameters (see next_rows below).
+  std::vector<Tensor>& mutable_parameters() {
+    ++parameters_version_;
+    return parameters_;
+  }
   // "dense_0/kernel", "dense_0/bias", "dense_1/kernel", ...
   static std::string ParameterName(std::size_t index);
   int64_t num_parameter_values() const;
@@ -187,9 +208,26 @@ class Mlp {
   // there is no separate gather pass over the batch. The
   // bits are those of gathering the rows first and calling the overload
   // above. InvalidArgument for an empty `rows` or an index outside x.
+  //
+  // next_rows, if not empty, are the rows of x the next call will train on
+  // (as Trainer knows within an epoch). With on_ready and a split first
+  // layer, each input piece then starts that batch's work as soon as
+  // on_ready has updated its kernel rows, in the same task: it gathers its
+  // columns of the next batch and computes their partial product, which the
+  // next call with this x and these rows uses instead of starting with a
+  // phase of its own. That saves one of a step's three waits for all
+  // threads, and changes no bit: the work is the same, on the same values.
+  // The next call checks that x's view, the rows and the parameters
+  // (mutable_parameters, SetParameters, InitGlorotUniform count as changes)
+  // are what the work was done for, and otherwise does it afresh; it cannot
+  // see x's values changed in place or parameters written through an older
+  // reference (MlpWorkspace::DiscardNextBatchStart covers the first).
+  // Ignored without on_ready or a split first layer. InvalidArgument for an
+  // index outside x.
   Result<BatchStats> ComputeGradients(MatrixView x, MatrixView y, std::span<const int64_t> rows,
                                       MlpWorkspace* workspace, std::vector<Tensor>* gradients,
-                                      const GradientReadyFn& on_ready = nullptr) const;
+                                      const GradientReadyFn& on_ready = nullptr,
+                                      std::span<const int64_t> next_rows = {}) const;
 
  private:
   explicit Mlp(MlpSpec spec);
@@ -212,13 +250,20 @@ class Mlp {
   // Both ComputeGradients: rows == nullptr means the batch is all of x and y.
   Result<BatchStats> TrainBatch(MatrixView x, MatrixView y, const int64_t* rows, int64_t count,
                                 MlpWorkspace* workspace, std::vector<Tensor>* gradients,
-                                const GradientReadyFn& on_ready) const;
+                                const GradientReadyFn& on_ready, std::span<const int64_t> next_rows) const;
   // Input pieces of the first layer's forward pass (sharding.h): 1 or kInputPieces.
   int64_t first_layer_pieces() const;
   // The phase before the row shards (nothing for an unsplit first layer):
   // each input piece multiplies its columns of the batch (gathering them first from
   // rows `rows` of x when rows != nullptr) by its kernel rows, into partials_.
   Status FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* workspace) const;
+  // Input piece p's part of that phase; zero_code is internal::ZeroCode of
+  // an encoded x's table (zero_inputs.h).
+  Status FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_t count, int zero_code,
+                         MlpWorkspace* workspace) const;
+  // Whether the workspace holds the first-layer phase of exactly this batch,
+  // done early by the previous call's next_rows; either way it holds it no longer.
+  bool TakeNextBatchStart(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* workspace) const;
   // Rows [begin, end) of the batch: forward through every layer (the first
   // from its partial products when it is split); then the per-row loss and
   // accuracy and, with_deltas, every layer's deltas.
@@ -230,12 +275,17 @@ class Mlp {
   // Its values go to on_ready when set, else into dw.
   Status PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t end, int64_t rows,
                                   MlpWorkspace* workspace, float* dw, const GradientReadyFn& on_ready) const;
+  // With start_next_piece, the task that owns input piece p calls it with p
+  // right after its own pieces (the kernel rows of that input piece).
   Status WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* workspace,
-                         std::vector<Tensor>* gradients, const GradientReadyFn& on_ready) const;
+                         std::vector<Tensor>* gradients, const GradientReadyFn& on_ready,
+                         const std::function<Status(int64_t)>& start_next_piece = nullptr) const;
   BatchStats SumStats(int64_t rows, const MlpWorkspace& workspace) const;
 
   MlpSpec spec_;
   std::vector<Tensor> parameters_;
+  // Counts the ways the parameters can change other than through on_ready.
+  uint64_t parameters_version_ = 0;
 };
 
 }  // namespace runexp::nn
