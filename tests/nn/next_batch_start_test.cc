@@ -192,8 +192,6 @@ TEST(NextBatchStartUseTest, SetParametersCountsAsAChange) {
   zeroed[0] = Tensor(DType::kFloat32, zeroed[0].shape());
   ASSERT_TRUE(early.model.SetParameters(zeroed).ok());
   ASSERT_TRUE(plain.model.SetParameters(zeroed).ok());
-  early.parameters = &early.model.mutable_parameters();
-  plain.parameters = &plain.model.mutable_parameters();
   ExpectSameStats(early.Step(data, batches[1]), plain.Step(data, batches[1]), "after SetParameters");
   ExpectSameParameters(early.model, plain.model, "after SetParameters");
 }
