@@ -67,8 +67,25 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   // zero (or none does); otherwise first decoded whole into this piece's
   // columns of batch_x_, and then read from there like floats.
   const auto codes_of = [&](int64_t r) { return x.codes + rows[r] * x.cols + inputs.begin; };
+  // A shuffled batch's rows lie scattered over x, and each row's part of
+  // this piece is only a few cache lines: the loops that read the rows from
+  // x ask for row r + kRowsAhead's lines as they read row r, so the misses
+  // overlap instead of being waited for one row at a time (MNIST epochs 5-6%
+  // faster at one thread, 4% at two, dense data unchanged: README,
+  // Performance). A hint only: no value depends on it.
+  constexpr int64_t kRowsAhead = 8;
+  const auto fetch_ahead = [&](int64_t r) {
+    if (rows == nullptr || r + kRowsAhead >= count) return;
+    const char* from = x.encoded() ? reinterpret_cast<const char*>(codes_of(r + kRowsAhead))
+                                   : reinterpret_cast<const char*>(x.row(rows[r + kRowsAhead]) + inputs.begin);
+    const int64_t bytes = x.encoded() ? width : width * static_cast<int64_t>(sizeof(float));
+    for (int64_t b = 0; b < bytes; b += 64) __builtin_prefetch(from + b);
+  };
   if (x.encoded() && !from_codes) {
-    for (int64_t r = 0; r < count; ++r) x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
+    for (int64_t r = 0; r < count; ++r) {
+      fetch_ahead(r);
+      x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
+    }
   }
   // This piece's columns of row r of the batch as floats (of x, for a
   // shuffled batch the gather this piece owns).
@@ -83,6 +100,7 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   // On data without zeros that ends marking after the first row.
   int64_t next_check = 1;
   for (int64_t r = 0; r < count && zero_code != internal::kNoZeroCode; ++r) {
+    if (!x.encoded() || from_codes) fetch_ahead(r);
     if (from_codes) {
       internal::MarkNonZeroCodes(codes_of(r), width, static_cast<uint8_t>(zero_code), piece.magnitude_bits.data());
     } else {
@@ -122,6 +140,7 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
     depth = kept;
   } else if (rows != nullptr) {
     for (int64_t r = 0; r < count; ++r) {
+      fetch_ahead(r);
       if (from_codes) {
         x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
       } else if (!x.encoded()) {
