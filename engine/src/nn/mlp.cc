@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -17,6 +18,21 @@ using internal::kRowShards;
 using internal::ParallelFor;
 using internal::RowRange;
 using internal::SplitRows;
+
+namespace {
+
+// OK when every row index of a batch names a row of x.
+Status CheckRowsInside(std::span<const int64_t> rows, int64_t x_rows) {
+  for (const int64_t row : rows) {
+    if (row < 0 || row >= x_rows) {
+      return Status::InvalidArgument("mlp: batch row " + std::to_string(row) + " outside x's " +
+                                     std::to_string(x_rows) + " rows");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
 
 BatchStats& BatchStats::operator+=(const BatchStats& other) {
   loss_sum += other.loss_sum;
@@ -262,14 +278,10 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
                                    const GradientReadyFn& on_ready, std::span<const int64_t> next_rows) const {
   if (Status status = CheckBatch(x, &y); !status.ok()) return status;
   if (count == 0) return Status::InvalidArgument("mlp: cannot compute gradients of an empty batch");
-  for (const std::span<const int64_t> batch : {std::span<const int64_t>(rows, rows != nullptr ? count : 0), next_rows}) {
-    for (const int64_t row : batch) {
-      if (row < 0 || row >= x.rows) {
-        return Status::InvalidArgument("mlp: batch row " + std::to_string(row) + " outside x's " +
-                                       std::to_string(x.rows) + " rows");
-      }
-    }
+  if (rows != nullptr) {
+    if (Status status = CheckRowsInside({rows, static_cast<std::size_t>(count)}, x.rows); !status.ok()) return status;
   }
+  if (Status status = CheckRowsInside(next_rows, x.rows); !status.ok()) return status;
   const bool start_next = on_ready && !next_rows.empty() && first_layer_pieces() > 1;
   const int64_t next_count = static_cast<int64_t>(next_rows.size());
   Reserve(start_next ? std::max(count, next_count) : count, ws);

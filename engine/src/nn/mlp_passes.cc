@@ -81,11 +81,15 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
     const int64_t bytes = x.encoded() ? width : width * static_cast<int64_t>(sizeof(float));
     for (int64_t b = 0; b < bytes; b += 64) __builtin_prefetch(from + b);
   };
+  // Rows [0, rows_read) of the batch have had this piece's bytes of x read
+  // (so are in cache): the later loops fetch ahead only past them.
+  int64_t rows_read = 0;
   if (x.encoded() && !from_codes) {
     for (int64_t r = 0; r < count; ++r) {
       fetch_ahead(r);
       x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
     }
+    rows_read = count;
   }
   // This piece's columns of row r of the batch as floats (of x, for a
   // shuffled batch the gather this piece owns).
@@ -100,7 +104,8 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   // On data without zeros that ends marking after the first row.
   int64_t next_check = 1;
   for (int64_t r = 0; r < count && zero_code != internal::kNoZeroCode; ++r) {
-    if (!x.encoded() || from_codes) fetch_ahead(r);
+    if (r + kRowsAhead >= rows_read) fetch_ahead(r);
+    if (!x.encoded() || from_codes) rows_read = r + 1;
     if (from_codes) {
       internal::MarkNonZeroCodes(codes_of(r), width, static_cast<uint8_t>(zero_code), piece.magnitude_bits.data());
     } else {
@@ -140,7 +145,7 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
     depth = kept;
   } else if (rows != nullptr) {
     for (int64_t r = 0; r < count; ++r) {
-      fetch_ahead(r);
+      if (r + kRowsAhead >= rows_read) fetch_ahead(r);
       if (from_codes) {
         x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
       } else if (!x.encoded()) {
