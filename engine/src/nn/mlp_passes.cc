@@ -104,8 +104,10 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   // On data without zeros that ends marking after the first row.
   int64_t next_check = 1;
   for (int64_t r = 0; r < count && zero_code != internal::kNoZeroCode; ++r) {
-    if (r + kRowsAhead >= rows_read) fetch_ahead(r);
-    if (!x.encoded() || from_codes) rows_read = r + 1;
+    if (!x.encoded() || from_codes) {  // marking reads row r from x itself
+      fetch_ahead(r);
+      rows_read = r + 1;
+    }
     if (from_codes) {
       internal::MarkNonZeroCodes(codes_of(r), width, static_cast<uint8_t>(zero_code), piece.magnitude_bits.data());
     } else {
