@@ -97,10 +97,11 @@ void AddInPlace(const float* __restrict in, float* __restrict out, int64_t n) {
 }
 
 RUNEXP_NN_VECTOR_KERNEL
-void SumRows(const float* __restrict values, int64_t rows, int64_t cols, float* __restrict sums) {
+void SumRows(const float* __restrict values, int64_t rows, int64_t cols, int64_t stride,
+             float* __restrict sums) {
   for (int64_t j = 0; j < cols; ++j) sums[j] = 0.0f;
   for (int64_t r = 0; r < rows; ++r) {
-    const float* __restrict v = values + r * cols;
+    const float* __restrict v = values + r * stride;
     for (int64_t j = 0; j < cols; ++j) sums[j] += v[j];
   }
 }

@@ -33,7 +33,7 @@ void ActivationBackwardRows(Activation activation, const float* activations, flo
 void AddInPlace(const float* in, float* out, int64_t n);
 
 // sums[j] = the sum over rows of values[r][j], added in row order (a bias
-// gradient: the column sums of a layer's deltas).
-void SumRows(const float* values, int64_t rows, int64_t cols, float* sums);
+// gradient: the column sums of a layer's deltas), rows `stride` floats apart.
+void SumRows(const float* values, int64_t rows, int64_t cols, int64_t stride, float* sums);
 
 }  // namespace runexp::nn::internal

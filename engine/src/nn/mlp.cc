@@ -9,6 +9,7 @@
 
 #include "runexp/nn/init.h"
 #include "runexp/nn/random.h"
+#include "row_stride.h"
 #include "sharding.h"
 #include "zero_inputs.h"
 
@@ -136,13 +137,15 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
               static_cast<int64_t>(ws->activations_.size()) == num_layers();
   for (int64_t l = 0; fits && l < num_layers(); ++l) {
     fits = ws->activations_[static_cast<std::size_t>(l)].dim(1) ==
-           spec_.layers[static_cast<std::size_t>(l)].units;
+               spec_.layers[static_cast<std::size_t>(l)].units &&
+           ws->deltas_[static_cast<std::size_t>(l)].dim(1) == delta_stride(l);
   }
   const int64_t pieces = first_layer_pieces();
   const int64_t first_units = spec_.layers.front().units;
+  const int64_t first_stride = internal::PaddedRowStride(first_units);
   if (fits && pieces > 1) {
-    fits = ws->partials_.shape() == Shape{pieces, ws->capacity_rows_, first_units} &&
-           ws->packed_rows_.shape() == Shape{input_dim(), first_units} &&
+    fits = ws->partials_.shape() == Shape{pieces, ws->capacity_rows_, first_stride} &&
+           ws->packed_rows_.shape() == Shape{input_dim(), first_stride} &&
            ws->batch_x_.shape() == Shape{ws->capacity_rows_, input_dim()} &&
            ws->zero_rows_.size() == static_cast<std::size_t>(internal::kZeroGradientRows * first_units) &&
            static_cast<int64_t>(ws->input_pieces_.size()) == pieces;
@@ -152,14 +155,14 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
   const int64_t capacity = std::max(rows, ws->capacity_rows_);
   ws->activations_.clear();
   ws->deltas_.clear();
-  for (const DenseSpec& layer : spec_.layers) {
-    ws->activations_.emplace_back(DType::kFloat32, Shape{capacity, layer.units});
-    ws->deltas_.emplace_back(DType::kFloat32, Shape{capacity, layer.units});
+  for (int64_t l = 0; l < num_layers(); ++l) {
+    ws->activations_.emplace_back(DType::kFloat32, Shape{capacity, spec_.layers[static_cast<std::size_t>(l)].units});
+    ws->deltas_.emplace_back(DType::kFloat32, Shape{capacity, delta_stride(l)});
   }
-  ws->partials_ = pieces > 1 ? Tensor(DType::kFloat32, Shape{pieces, capacity, first_units}) : Tensor();
+  ws->partials_ = pieces > 1 ? Tensor(DType::kFloat32, Shape{pieces, capacity, first_stride}) : Tensor();
   ws->input_pieces_.assign(static_cast<std::size_t>(pieces > 1 ? pieces : 0), {});
   if (pieces > 1) {
-    ws->packed_rows_ = Tensor(DType::kFloat32, Shape{input_dim(), first_units});
+    ws->packed_rows_ = Tensor(DType::kFloat32, Shape{input_dim(), first_stride});
     ws->batch_x_ = Tensor(DType::kFloat32, Shape{capacity, input_dim()});
     ws->zero_rows_.assign(static_cast<std::size_t>(internal::kZeroGradientRows * first_units), 0.0f);
   }

@@ -9,6 +9,7 @@
 
 #include "activation_kernels.h"
 #include "loss_kernels.h"
+#include "row_stride.h"
 #include "runexp/nn/gemm.h"
 #include "runexp/nn/mlp.h"
 #include "sharding.h"
@@ -38,6 +39,11 @@ int64_t Mlp::first_layer_pieces() const {
   return internal::InputPieces(spec_.input_dim, spec_.layers.front().units);
 }
 
+int64_t Mlp::delta_stride(int64_t l) const {
+  const int64_t units = spec_.layers[static_cast<std::size_t>(l)].units;
+  return l + 1 < num_layers() ? internal::PaddedRowStride(units) : units;
+}
+
 Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* ws) const {
   // This overwrites what a next batch's early start left in the workspace.
   ws->next_batch_.started = false;
@@ -53,6 +59,8 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
 Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_t count, int zero_code,
                             MlpWorkspace* ws) const {
   const int64_t units = spec_.layers.front().units;
+  // Rows of partials_ and packed_rows_ (row_stride.h).
+  const int64_t stride = internal::PaddedRowStride(units);
   const float* kernel = parameters_[0].values<float>().data();
   float* partials = ws->partials_.values<float>().data();
   float* gathered = ws->batch_x_.values<float>().data();
@@ -126,6 +134,7 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   piece.skips_zero_columns = internal::WorthSkipping(width, kept);
   const float* in = source_row(0);
   const float* piece_kernel = kernel + inputs.begin * units;
+  int64_t kernel_stride = units;
   int64_t depth = width;
   if (piece.skips_zero_columns) {
     // Pack the kept columns of every row, and their kernel rows, at the
@@ -141,9 +150,10 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
         packed += run;
       }
     }
-    internal::PackRuns(piece_kernel, piece.kept_runs, units, packed_rows + inputs.begin * units);
+    internal::PackRuns(piece_kernel, piece.kept_runs, units, packed_rows + inputs.begin * stride, stride);
     in = gathered_piece;
-    piece_kernel = packed_rows + inputs.begin * units;
+    piece_kernel = packed_rows + inputs.begin * stride;
+    kernel_stride = stride;
     depth = kept;
   } else if (rows != nullptr) {
     for (int64_t r = 0; r < count; ++r) {
@@ -156,13 +166,13 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
     }
     in = gathered_piece;
   }
-  float* partial = partials + p * ws->capacity_rows_ * units;
+  float* partial = partials + p * ws->capacity_rows_ * stride;
   if (depth == 0) {  // every input of the piece is zero in this batch
-    std::memset(partial, 0, static_cast<std::size_t>(count * units) * sizeof(float));
+    std::memset(partial, 0, static_cast<std::size_t>(count * stride) * sizeof(float));
     return Status::OK();
   }
-  Status status = Sgemm(false, false, count, units, depth, 1.0f, in, x.cols, piece_kernel, units, 0.0f,
-                        partial, units);
+  Status status = Sgemm(false, false, count, units, depth, 1.0f, in, x.cols, piece_kernel, kernel_stride, 0.0f,
+                        partial, stride);
   return status.ok() ? status : status.WithContext("dense_0 forward, input piece " + std::to_string(p));
 }
 
@@ -178,15 +188,16 @@ Status Mlp::ForwardRows(MatrixView x, int64_t begin, int64_t end, MlpWorkspace* 
     float* out = ws->activations_[static_cast<std::size_t>(l)].values<float>().data() + begin * layer.units;
     if (l == 0 && first_pieces > 1) {
       // The partial products of FirstLayerPieces, added in piece order, a
-      // chunk at a time so that the running sum stays in L1.
-      constexpr int64_t kChunk = 2048;
-      const float* partials = ws->partials_.values<float>().data() + begin * layer.units;
-      const int64_t stride = ws->capacity_rows_ * layer.units;
-      for (int64_t from = 0; from < n * layer.units; from += kChunk) {
-        const int64_t size = std::min(kChunk, n * layer.units - from);
-        std::memcpy(out + from, partials + from, static_cast<std::size_t>(size) * sizeof(float));
+      // row at a time so that the running sum stays in L1.
+      const int64_t row_stride = internal::PaddedRowStride(layer.units);
+      const int64_t piece_stride = ws->capacity_rows_ * row_stride;
+      const float* partials = ws->partials_.values<float>().data() + begin * row_stride;
+      for (int64_t r = 0; r < n; ++r) {
+        float* out_row = out + r * layer.units;
+        const float* partial_row = partials + r * row_stride;
+        std::memcpy(out_row, partial_row, static_cast<std::size_t>(layer.units) * sizeof(float));
         for (int64_t p = 1; p < first_pieces; ++p) {
-          internal::AddInPlace(partials + p * stride + from, out + from, size);
+          internal::AddInPlace(partial_row + p * piece_stride, out_row, layer.units);
         }
       }
     } else {
@@ -220,16 +231,19 @@ Status Mlp::LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, in
     const int64_t units = spec_.layers[static_cast<std::size_t>(l)].units;
     const int64_t prev_units = spec_.layers[static_cast<std::size_t>(l - 1)].units;
     const float* kernel = parameters_[static_cast<std::size_t>(2 * l)].values<float>().data();
-    const float* delta = ws->deltas_[static_cast<std::size_t>(l)].values<float>().data() + begin * units;
+    const int64_t stride = delta_stride(l), prev_stride = delta_stride(l - 1);
+    const float* delta = ws->deltas_[static_cast<std::size_t>(l)].values<float>().data() + begin * stride;
     float* prev_delta =
-        ws->deltas_[static_cast<std::size_t>(l - 1)].values<float>().data() + begin * prev_units;
-    Status status = Sgemm(false, true, n, prev_units, units, 1.0f, delta, units, kernel, units,
-                          0.0f, prev_delta, prev_units);
+        ws->deltas_[static_cast<std::size_t>(l - 1)].values<float>().data() + begin * prev_stride;
+    Status status = Sgemm(false, true, n, prev_units, units, 1.0f, delta, stride, kernel, units,
+                          0.0f, prev_delta, prev_stride);
     if (!status.ok()) return status.WithContext("dense_" + std::to_string(l) + " backward");
     const float* prev_act =
         ws->activations_[static_cast<std::size_t>(l - 1)].values<float>().data() + begin * prev_units;
-    internal::ActivationBackwardRows(spec_.layers[static_cast<std::size_t>(l - 1)].activation,
-                                     prev_act, prev_delta, n, prev_units);
+    for (int64_t r = 0; r < n; ++r) {  // the deltas' rows are padded, the activations' are not
+      internal::ActivationBackwardRows(spec_.layers[static_cast<std::size_t>(l - 1)].activation,
+                                       prev_act + r * prev_units, prev_delta + r * prev_stride, 1, prev_units);
+    }
   }
   return Status::OK();
 }
@@ -283,11 +297,12 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
   }
   const auto gradient_of = [&](const GradientPiece& piece) -> Status {
     const int64_t units = spec_.layers[static_cast<std::size_t>(piece.layer)].units;
+    const int64_t stride = delta_stride(piece.layer);
     const float* delta = ws->deltas_[static_cast<std::size_t>(piece.layer)].values<float>().data();
     if (piece.begin < 0) {
       // The bias gradient: column sums of the deltas, in row order.
       float* db = (*gradients)[static_cast<std::size_t>(2 * piece.layer + 1)].values<float>().data();
-      internal::SumRows(delta, rows, units, db);
+      internal::SumRows(delta, rows, units, stride, db);
       if (on_ready) on_ready(static_cast<std::size_t>(2 * piece.layer + 1), 0, units, db);
       return Status::OK();
     }
@@ -301,7 +316,7 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
                              ? x.data
                              : ws->activations_[static_cast<std::size_t>(piece.layer - 1)].values<float>().data();
     Status status = Sgemm(true, false, piece.end - piece.begin, units, rows, 1.0f,
-                          input + piece.begin, fan_in, delta, units, 0.0f,
+                          input + piece.begin, fan_in, delta, stride, 0.0f,
                           dw + piece.begin * units, units);
     if (!status.ok()) return status.WithContext("dense_" + std::to_string(piece.layer) + " weight gradient");
     if (on_ready) {
@@ -337,28 +352,31 @@ Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t
   const int64_t piece_begin = SplitRows(fan_in, first_layer_pieces(), input_piece).begin;
   const int64_t first = internal::KeptBefore(piece.kept_runs, begin - piece_begin);
   const int64_t last = internal::KeptBefore(piece.kept_runs, end - piece_begin);
-  float* packed = ws->packed_rows_.values<float>().data() + (piece_begin + first) * units;
+  const int64_t stride = internal::PaddedRowStride(units);  // of packed_rows_ (row_stride.h)
+  float* packed = ws->packed_rows_.values<float>().data() + (piece_begin + first) * stride;
   if (last > first) {
     const float* delta = ws->deltas_.front().values<float>().data();
     const float* packed_x = ws->batch_x_.values<float>().data() + piece_begin + first;
-    Status status = Sgemm(true, false, last - first, units, rows, 1.0f, packed_x, fan_in, delta, units, 0.0f,
-                          packed, units);
+    Status status = Sgemm(true, false, last - first, units, rows, 1.0f, packed_x, fan_in, delta, delta_stride(0),
+                          0.0f, packed, stride);
     if (!status.ok()) return status.WithContext("dense_0 weight gradient, input piece " + std::to_string(input_piece));
   }
   // A row whose input is zero in the whole batch has a gradient of exactly zero.
   if (!on_ready) {
     internal::UnpackRuns(packed, piece.kept_runs, begin - piece_begin, end - piece_begin, units,
-                         dw + piece_begin * units);
+                         dw + piece_begin * units, stride);
     return Status::OK();
   }
   // The same values, handed over where they are: the kept rows from
-  // packed_rows_, a run at a time, and the others from zero_rows_ (Reserve
-  // sized it), kZeroGradientRows rows at a time. Rows within the piece.
+  // packed_rows_, a row at a time (its rows are padded), and the others
+  // from zero_rows_ (Reserve sized it), kZeroGradientRows rows at a time.
+  // Rows within the piece.
   internal::ForEachSpan(
       piece.kept_runs, begin - piece_begin, end - piece_begin,
       [&](int64_t from, int64_t to) {
-        on_ready(0, (piece_begin + from) * units, (piece_begin + to) * units, packed);
-        packed += (to - from) * units;
+        for (int64_t r = from; r < to; ++r, packed += stride) {
+          on_ready(0, (piece_begin + r) * units, (piece_begin + r + 1) * units, packed);
+        }
       },
       [&](int64_t from, int64_t to) {
         for (int64_t r = from; r < to; r += internal::kZeroGradientRows) {

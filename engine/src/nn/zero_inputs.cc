@@ -49,11 +49,18 @@ void FindRuns(const std::vector<uint32_t>& magnitude_bits, std::vector<ColumnRun
   }
 }
 
-void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst) {
+void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst,
+              int64_t dst_stride) {
   for (const auto& [first, count] : runs) {
-    // memmove: a decoded batch is packed in place (dst <= src).
-    std::memmove(dst, src + first * unit, static_cast<std::size_t>(count * unit) * sizeof(float));
-    dst += count * unit;
+    if (dst_stride == unit) {
+      // memmove: a decoded batch is packed in place (dst <= src).
+      std::memmove(dst, src + first * unit, static_cast<std::size_t>(count * unit) * sizeof(float));
+      dst += count * unit;
+      continue;
+    }
+    for (int64_t i = 0; i < count; ++i, dst += dst_stride) {
+      std::memcpy(dst, src + (first + i) * unit, static_cast<std::size_t>(unit) * sizeof(float));
+    }
   }
 }
 
@@ -64,12 +71,13 @@ int64_t KeptBefore(const std::vector<ColumnRun>& runs, int64_t column) {
 }
 
 void UnpackRuns(const float* packed, const std::vector<ColumnRun>& runs, int64_t begin, int64_t end,
-                int64_t unit, float* dst) {
+                int64_t unit, float* dst, int64_t packed_stride) {
   ForEachSpan(
       runs, begin, end,
       [&](int64_t from, int64_t to) {
-        std::memcpy(dst + from * unit, packed, static_cast<std::size_t>((to - from) * unit) * sizeof(float));
-        packed += (to - from) * unit;
+        for (int64_t j = from; j < to; ++j, packed += packed_stride) {
+          std::memcpy(dst + j * unit, packed, static_cast<std::size_t>(unit) * sizeof(float));
+        }
       },
       [&](int64_t from, int64_t to) {
         std::memset(dst + from * unit, 0, static_cast<std::size_t>((to - from) * unit) * sizeof(float));

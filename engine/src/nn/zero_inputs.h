@@ -75,9 +75,14 @@ void FindRuns(const std::vector<uint32_t>& magnitude_bits, std::vector<ColumnRun
 int64_t KeptBefore(const std::vector<ColumnRun>& runs, int64_t column);
 
 // Packs the runs of src one after another into dst, each run element being
-// `unit` floats: unit 1 packs a row's kept columns, unit = units a
-// kernel's kept rows. dst may be src itself (packing in place).
-void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst);
+// `unit` floats, stored dst_stride floats apart in dst: unit 1 packs a row's
+// kept columns, unit = units a kernel's kept rows (into rows dst_stride
+// apart). dst may be src itself (packing in place, dst_stride == unit).
+void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst,
+              int64_t dst_stride);
+inline void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit, float* dst) {
+  PackRuns(src, runs, unit, dst, unit);
+}
 
 // Elements [begin, end) in order, as spans [from, to): on_kept(from, to)
 // for a span inside a run (runs are packed one after another, so these
@@ -100,8 +105,9 @@ void ForEachSpan(const std::vector<ColumnRun>& runs, int64_t begin, int64_t end,
 
 // The reverse of PackRuns, for elements [begin, end) only: element j of dst
 // (unit floats) is its packed value if j is in a run, else +0. `packed`
-// holds the packed elements from KeptBefore(runs, begin) on.
+// holds the packed elements from KeptBefore(runs, begin) on, packed_stride
+// floats apart.
 void UnpackRuns(const float* packed, const std::vector<ColumnRun>& runs, int64_t begin, int64_t end,
-                int64_t unit, float* dst);
+                int64_t unit, float* dst, int64_t packed_stride);
 
 }  // namespace runexp::nn::internal

@@ -87,7 +87,8 @@ class MlpWorkspace {
   friend class Mlp;
   int64_t capacity_rows_ = 0;
   std::vector<Tensor> activations_;  // per layer (capacity_rows, units)
-  std::vector<Tensor> deltas_;       // per layer: dLoss/dPreactivation, same shape
+  // Per layer: dLoss/dPreactivation, (capacity_rows, delta_stride(l)).
+  std::vector<Tensor> deltas_;
   std::vector<double> row_loss_;
   std::vector<uint8_t> row_correct_;
   // The gathered rows of a shuffled batch (ComputeGradients with rows), or
@@ -99,7 +100,8 @@ class MlpWorkspace {
   std::vector<int64_t> rows_in_order_;
   Tensor batch_y_;
   // A split first layer's partial products: (input pieces, capacity_rows,
-  // units), four times the layer's activations (8 MiB for 1024 rows of 512).
+  // padded units: row_stride.h), about four times the layer's activations
+  // (8.3 MiB for 1024 rows of 512).
   Tensor partials_;
   // Per input piece of a split first layer: the runs of its columns that
   // are non-zero somewhere in this batch (first column within the piece,
@@ -112,8 +114,9 @@ class MlpWorkspace {
     std::vector<uint32_t> magnitude_bits;  // scratch: per column of the piece
   };
   std::vector<InputPiece> input_pieces_;
-  // (input_dim, units): a skipping piece's kept kernel rows in the forward
-  // pass, then the gradient of those rows, each piece at its own rows.
+  // (input_dim, padded units: row_stride.h): a skipping piece's kept kernel
+  // rows in the forward pass, then the gradient of those rows, each piece
+  // at its own rows.
   Tensor packed_rows_;
   // kZeroGradientRows rows of `units` zeros: the gradient handed to
   // on_ready for kernel rows under skipped inputs (mlp_passes.cc).
@@ -255,6 +258,10 @@ class Mlp {
                                 const GradientReadyFn& on_ready, std::span<const int64_t> next_rows) const;
   // Input pieces of the first layer's forward pass (sharding.h): 1 or kInputPieces.
   int64_t first_layer_pieces() const;
+  // The row stride of layer l's deltas in the workspace: padded
+  // (row_stride.h) for a hidden layer, whose deltas a weight-gradient GEMM
+  // reads in place; the units for the output layer.
+  int64_t delta_stride(int64_t l) const;
   // The phase before the row shards (nothing for an unsplit first layer):
   // each input piece multiplies its columns of the batch (gathering them first from
   // rows `rows` of x when rows != nullptr) by its kernel rows, into partials_.

@@ -1,0 +1,23 @@
+// The row stride of the workspace matrices that the first layer's GEMMs
+// read and write in place. Internal to runexp_nn.
+//
+// Why: oneDNN 2.6 on AVX2 multiplies the first layer's pieces with its
+// "no-copy" kernels, which read the operands where they lie instead of
+// packing them (its heuristic sends every product with 1/m + 1/n >= 0.0038
+// there, and all of runexp's split products qualify). Rows 512 floats apart
+// (2 KiB, the book's layer) then fall on a handful of cache sets and evict
+// each other: an MNIST step's products ran at 46-58 GFLOP/s with that
+// stride against 73-86 with rows 528 floats apart (one thread, a
+// standalone probe; README, Performance). Padding changes where values
+// are stored, never which operations compute them.
+#pragma once
+
+#include <cstdint>
+
+namespace runexp::nn::internal {
+
+// `cols` floats, plus one cache line when the row would be a multiple of
+// 512 bytes long.
+inline int64_t PaddedRowStride(int64_t cols) { return cols % 128 == 0 ? cols + 16 : cols; }
+
+}  // namespace runexp::nn::internal
