@@ -12,6 +12,12 @@
 //                 (oneDNN: OpenMP; OpenBLAS: its pthreads);
 //   per-call      T threads each calling the library single-threaded on its
 //                 own operands, as runexp_nn does (sharding.h).
+// and in each of two memory layouts, whichever is faster:
+//   contiguous    every matrix's rows stored back to back;
+//   padded        rows of a multiple of 128 floats padded by 16, as runexp_nn
+//                 stores its working matrices (engine/src/nn/row_stride.h:
+//                 on AVX2 rows 2 KiB apart made oneDNN's no-copy kernels
+//                 evict their own operands).
 // Each figure is the best of several timed rounds: a bound should be what
 // the machine can do, not what it did while something else ran.
 //
@@ -19,7 +25,7 @@
 // (each figure: the best of R timed rounds of S seconds, after a warm-up round;
 // bench/run.sh times rounds as long as an epoch, one per round of its own)
 // Prints one tab-separated line per (threads, mode):
-//   gemm <library> <version> threads=<T> mode=<mode> gflops=<x> epoch_bound_s=<y>
+//   gemm <library> <version> threads=<T> mode=<mode> gflops=<x> epoch_bound_s=<y> layout=<faster layout>
 // Run one library per process, so that one library's idle pool (which may
 // spin) never competes with the other's measurement.
 #include <omp.h>
@@ -37,6 +43,7 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -64,38 +71,55 @@ double StepFlops() {
   return flops;
 }
 
+enum class Layout { kContiguous, kPadded };
+const char* LayoutName(Layout layout) { return layout == Layout::kPadded ? "padded" : "contiguous"; }
+
+// The row stride of a matrix with `cols` columns (runexp_nn's row_stride.h).
+long RowStride(long cols, Layout layout) {
+  return layout == Layout::kPadded && cols % 128 == 0 ? cols + 16 : cols;
+}
+
+// One product's operands as stored: row-major, rows lda/ldb/ldc floats apart.
+struct Stored {
+  std::vector<float> a, b, c;
+  long lda, ldb, ldc;
+};
+
 // Operands of the five products, filled with small non-zero values.
 struct Operands {
-  std::vector<std::vector<float>> a, b, c;
-  Operands() {
+  std::vector<Stored> products;
+  explicit Operands(Layout layout) {
     for (const Product& p : kStep) {
-      a.emplace_back(static_cast<std::size_t>(p.m * p.k), 0.01f);
-      b.emplace_back(static_cast<std::size_t>(p.k * p.n), 0.02f);
-      c.emplace_back(static_cast<std::size_t>(p.m * p.n), 0.0f);
+      Stored s;
+      s.lda = RowStride(p.ta ? p.m : p.k, layout);
+      s.ldb = RowStride(p.tb ? p.k : p.n, layout);
+      s.ldc = RowStride(p.n, layout);
+      s.a.assign(static_cast<std::size_t>((p.ta ? p.k : p.m) * s.lda), 0.01f);
+      s.b.assign(static_cast<std::size_t>((p.tb ? p.n : p.k) * s.ldb), 0.02f);
+      s.c.assign(static_cast<std::size_t>(p.m * s.ldc), 0.0f);
+      products.push_back(std::move(s));
     }
   }
 };
 
-using GemmFn = void (*)(const Product&, const float*, const float*, float*);
+using GemmFn = void (*)(const Product&, Stored&);
 
-void OneDnnGemm(const Product& p, const float* a, const float* b, float* c) {
-  dnnl_sgemm(p.ta ? 'T' : 'N', p.tb ? 'T' : 'N', p.m, p.n, p.k, 1.0f, a, p.ta ? p.m : p.k, b,
-             p.tb ? p.k : p.n, 0.0f, c, p.n);
+void OneDnnGemm(const Product& p, Stored& s) {
+  dnnl_sgemm(p.ta ? 'T' : 'N', p.tb ? 'T' : 'N', p.m, p.n, p.k, 1.0f, s.a.data(), s.lda, s.b.data(), s.ldb,
+             0.0f, s.c.data(), s.ldc);
 }
 
 #ifdef RUNEXP_BENCH_HAVE_OPENBLAS
-void OpenBlasGemm(const Product& p, const float* a, const float* b, float* c) {
+void OpenBlasGemm(const Product& p, Stored& s) {
   cblas_sgemm(CblasRowMajor, p.ta ? CblasTrans : CblasNoTrans, p.tb ? CblasTrans : CblasNoTrans,
-              static_cast<int>(p.m), static_cast<int>(p.n), static_cast<int>(p.k), 1.0f, a,
-              static_cast<int>(p.ta ? p.m : p.k), b, static_cast<int>(p.tb ? p.k : p.n), 0.0f, c,
-              static_cast<int>(p.n));
+              static_cast<int>(p.m), static_cast<int>(p.n), static_cast<int>(p.k), 1.0f, s.a.data(),
+              static_cast<int>(s.lda), s.b.data(), static_cast<int>(s.ldb), 0.0f, s.c.data(),
+              static_cast<int>(s.ldc));
 }
 #endif
 
 void RunStep(GemmFn gemm, Operands& ops) {
-  for (std::size_t i = 0; i < std::size(kStep); ++i) {
-    gemm(kStep[i], ops.a[i].data(), ops.b[i].data(), ops.c[i].data());
-  }
+  for (std::size_t i = 0; i < std::size(kStep); ++i) gemm(kStep[i], ops.products[i]);
 }
 
 double Now() {
@@ -104,9 +128,9 @@ double Now() {
 
 // Steps per second of `workers` threads each running whole steps on their
 // own operands for about `seconds`; best of `rounds`.
-double StepsPerSecond(GemmFn gemm, int workers, double seconds, int rounds,
+double StepsPerSecond(GemmFn gemm, Layout layout, int workers, double seconds, int rounds,
                       void (*per_thread_setup)()) {
-  std::vector<Operands> ops(static_cast<std::size_t>(workers));
+  std::vector<Operands> ops(static_cast<std::size_t>(workers), Operands(layout));
   double best = 0.0;
   for (int round = 0; round < rounds + 1; ++round) {  // round 0 warms up (JIT, page faults)
     std::atomic<bool> stop{false};
@@ -134,8 +158,8 @@ double StepsPerSecond(GemmFn gemm, int workers, double seconds, int rounds,
 }
 
 // One caller, the library's own pool: steps per second, best of `rounds`.
-double OwnThreadsStepsPerSecond(GemmFn gemm, double seconds, int rounds) {
-  Operands ops;
+double OwnThreadsStepsPerSecond(GemmFn gemm, Layout layout, double seconds, int rounds) {
+  Operands ops(layout);
   double best = 0.0;
   for (int round = 0; round < rounds + 1; ++round) {
     long steps = 0;
@@ -151,11 +175,21 @@ double OwnThreadsStepsPerSecond(GemmFn gemm, double seconds, int rounds) {
   return best;
 }
 
+// Steps per second in the faster layout (each measured as `measure` does),
+// and that layout.
+template <typename Measure>
+std::pair<double, Layout> FasterLayout(Measure measure) {
+  const double contiguous = measure(Layout::kContiguous);
+  const double padded = measure(Layout::kPadded);
+  return padded > contiguous ? std::pair{padded, Layout::kPadded} : std::pair{contiguous, Layout::kContiguous};
+}
+
 void Report(const std::string& library, const std::string& version, int threads,
-            const char* mode, double steps_per_second) {
-  const double gflops = steps_per_second * StepFlops() * 1e-9;
-  std::printf("gemm\t%s\t%s\tthreads=%d\tmode=%s\tgflops=%.1f\tepoch_bound_s=%.4f\n",
-              library.c_str(), version.c_str(), threads, mode, gflops, kEpochGflop / gflops);
+            const char* mode, std::pair<double, Layout> steps_per_second) {
+  const double gflops = steps_per_second.first * StepFlops() * 1e-9;
+  std::printf("gemm\t%s\t%s\tthreads=%d\tmode=%s\tgflops=%.1f\tepoch_bound_s=%.4f\tlayout=%s\n",
+              library.c_str(), version.c_str(), threads, mode, gflops, kEpochGflop / gflops,
+              LayoutName(steps_per_second.second));
   std::fflush(stdout);
 }
 
@@ -196,9 +230,12 @@ int main(int argc, char** argv) {
                                 std::to_string(v->patch);
     for (int t = 1; t <= max_threads; ++t) {
       omp_set_num_threads(t);
-      Report("oneDNN", version, t, "own-threads", OwnThreadsStepsPerSecond(OneDnnGemm, seconds, rounds));
-      Report("oneDNN", version, t, "per-call",
-             StepsPerSecond(OneDnnGemm, t, seconds, rounds, OneOpenMpThread));
+      Report("oneDNN", version, t, "own-threads", FasterLayout([&](Layout layout) {
+               return OwnThreadsStepsPerSecond(OneDnnGemm, layout, seconds, rounds);
+             }));
+      Report("oneDNN", version, t, "per-call", FasterLayout([&](Layout layout) {
+               return StepsPerSecond(OneDnnGemm, layout, t, seconds, rounds, OneOpenMpThread);
+             }));
     }
     return 0;
   }
@@ -212,11 +249,13 @@ int main(int argc, char** argv) {
     if (core != nullptr) short_version += std::string("/") + core;
     for (int t = 1; t <= max_threads; ++t) {
       openblas_set_num_threads(t);
-      Report("OpenBLAS", short_version, t, "own-threads",
-             OwnThreadsStepsPerSecond(OpenBlasGemm, seconds, rounds));
+      Report("OpenBLAS", short_version, t, "own-threads", FasterLayout([&](Layout layout) {
+               return OwnThreadsStepsPerSecond(OpenBlasGemm, layout, seconds, rounds);
+             }));
       openblas_set_num_threads(1);  // process-wide: every caller runs single-threaded
-      Report("OpenBLAS", short_version, t, "per-call",
-             StepsPerSecond(OpenBlasGemm, t, seconds, rounds, nullptr));
+      Report("OpenBLAS", short_version, t, "per-call", FasterLayout([&](Layout layout) {
+               return StepsPerSecond(OpenBlasGemm, layout, t, seconds, rounds, nullptr);
+             }));
     }
     return 0;
 #else
