@@ -46,6 +46,8 @@
 #include <utility>
 #include <vector>
 
+#include "nn/row_stride.h"  // header-only; gemm_bound links no runexp library
+
 namespace {
 
 constexpr long kBatch = 128, kIn = 784, kHidden = 512, kClasses = 10;
@@ -74,9 +76,9 @@ double StepFlops() {
 enum class Layout { kContiguous, kPadded };
 const char* LayoutName(Layout layout) { return layout == Layout::kPadded ? "padded" : "contiguous"; }
 
-// The row stride of a matrix with `cols` columns (runexp_nn's row_stride.h).
+// The row stride of a matrix with `cols` columns: padded as runexp_nn pads.
 long RowStride(long cols, Layout layout) {
-  return layout == Layout::kPadded && cols % 128 == 0 ? cols + 16 : cols;
+  return layout == Layout::kPadded ? runexp::nn::internal::PaddedRowStride(cols) : cols;
 }
 
 // One product's operands as stored: row-major, rows lda/ldb/ldc floats apart.
