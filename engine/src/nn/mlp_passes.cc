@@ -133,7 +133,13 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   const int64_t kept = internal::KeptBefore(piece.kept_runs, width);
   piece.skips_zero_columns = internal::WorthSkipping(width, kept);
   const float* in = source_row(0);
+  // The piece's kernel rows as the product reads them: copied to its rows
+  // of packed_rows_, whose rows are padded (row_stride.h), all of them or,
+  // for a skipping piece, the kept ones. Copying a dense piece's 196 rows
+  // (400 KB, just updated and in cache when the previous step starts this
+  // one) made dense-data epochs 10-16% faster on AVX2 (README, Performance).
   const float* piece_kernel = kernel + inputs.begin * units;
+  float* const piece_packed_rows = packed_rows + inputs.begin * stride;
   int64_t kernel_stride = units;
   int64_t depth = width;
   if (piece.skips_zero_columns) {
@@ -150,21 +156,31 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
         packed += run;
       }
     }
-    internal::PackRuns(piece_kernel, piece.kept_runs, units, packed_rows + inputs.begin * stride, stride);
+    internal::PackRuns(piece_kernel, piece.kept_runs, units, piece_packed_rows, stride);
     in = gathered_piece;
-    piece_kernel = packed_rows + inputs.begin * stride;
+    piece_kernel = piece_packed_rows;
     kernel_stride = stride;
     depth = kept;
-  } else if (rows != nullptr) {
-    for (int64_t r = 0; r < count; ++r) {
-      if (r + kRowsAhead >= rows_read) fetch_ahead(r);
-      if (from_codes) {
-        x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
-      } else if (!x.encoded()) {
-        std::memcpy(gathered_piece + r * x.cols, source_row(r), static_cast<std::size_t>(width) * sizeof(float));
+  } else {
+    if (rows != nullptr) {
+      for (int64_t r = 0; r < count; ++r) {
+        if (r + kRowsAhead >= rows_read) fetch_ahead(r);
+        if (from_codes) {
+          x.ReadRow(rows[r], inputs.begin, inputs.end, gathered_piece + r * x.cols);
+        } else if (!x.encoded()) {
+          std::memcpy(gathered_piece + r * x.cols, source_row(r), static_cast<std::size_t>(width) * sizeof(float));
+        }
       }
+      in = gathered_piece;
     }
-    in = gathered_piece;
+    if (stride != units) {
+      for (int64_t r = 0; r < width; ++r) {
+        std::memcpy(piece_packed_rows + r * stride, piece_kernel + r * units,
+                    static_cast<std::size_t>(units) * sizeof(float));
+      }
+      piece_kernel = piece_packed_rows;
+      kernel_stride = stride;
+    }
   }
   float* partial = partials + p * ws->capacity_rows_ * stride;
   if (depth == 0) {  // every input of the piece is zero in this batch

@@ -114,9 +114,10 @@ class MlpWorkspace {
     std::vector<uint32_t> magnitude_bits;  // scratch: per column of the piece
   };
   std::vector<InputPiece> input_pieces_;
-  // (input_dim, padded units: row_stride.h): a skipping piece's kept kernel
-  // rows in the forward pass, then the gradient of those rows, each piece
-  // at its own rows.
+  // (input_dim, padded units: row_stride.h): the kernel rows each input
+  // piece's forward product reads (a skipping piece's kept rows, packed),
+  // then a skipping piece's gradient of those rows, each piece at its own
+  // rows.
   Tensor packed_rows_;
   // kZeroGradientRows rows of `units` zeros: the gradient handed to
   // on_ready for kernel rows under skipped inputs (mlp_passes.cc).
