@@ -331,11 +331,11 @@ Result<BatchStats> Mlp::TrainBatch(MatrixView x, MatrixView y, const int64_t* ro
   // Phase 2: weight gradients need every row, so they are split by weight
   // rows instead: no piece sums another's partial result. With next_rows,
   // each input piece then starts the next batch's phase 0 (mlp.h).
-  std::function<Status(int64_t)> start_next_piece;
+  StartNextPieceFn start_next_piece;
   if (start_next) {
     const int zero_code = x.encoded() ? internal::ZeroCode(x.table) : internal::kSeveralZeroCodes;
-    start_next_piece = [&, zero_code](int64_t p) {
-      return FirstLayerPiece(p, x, next_rows.data(), next_count, zero_code, ws);
+    start_next_piece = [&, zero_code](int64_t p, bool kernel_rows_copied) {
+      return FirstLayerPiece(p, x, next_rows.data(), next_count, zero_code, ws, kernel_rows_copied);
     };
   }
   status = WeightGradients(bx, count, ws, gradients, on_ready, start_next_piece);

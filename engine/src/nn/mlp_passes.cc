@@ -33,6 +33,14 @@ struct GradientPiece {
   int64_t input_piece = -1;
 };
 
+// Kernel rows [begin, end) (`units` floats each, back to back) to the same
+// rows of `padded`, whose rows are `stride` floats apart (row_stride.h).
+void CopyKernelRows(const float* kernel, int64_t begin, int64_t end, int64_t units, float* padded, int64_t stride) {
+  for (int64_t r = begin; r < end; ++r) {
+    std::memcpy(padded + r * stride, kernel + r * units, static_cast<std::size_t>(units) * sizeof(float));
+  }
+}
+
 }  // namespace
 
 int64_t Mlp::first_layer_pieces() const {
@@ -57,7 +65,7 @@ Status Mlp::FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, M
 }
 
 Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_t count, int zero_code,
-                            MlpWorkspace* ws) const {
+                            MlpWorkspace* ws, bool kernel_rows_copied) const {
   const int64_t units = spec_.layers.front().units;
   // Rows of partials_ and packed_rows_ (row_stride.h).
   const int64_t stride = internal::PaddedRowStride(units);
@@ -135,9 +143,10 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   const float* in = source_row(0);
   // The piece's kernel rows as the product reads them: copied to its rows
   // of packed_rows_, whose rows are padded (row_stride.h), all of them or,
-  // for a skipping piece, the kept ones. Copying a dense piece's 196 rows
-  // (400 KB, just updated and in cache when the previous step starts this
-  // one) made dense-data epochs 10-16% faster on AVX2 (README, Performance).
+  // for a skipping piece, the kept ones. Reading a dense piece's rows there
+  // instead of at the kernel's 2 KiB stride made dense-data epochs 10-16%
+  // faster on AVX2; during training WeightGradients copies them as soon as
+  // they are updated, while they are in cache (README, Performance).
   const float* piece_kernel = kernel + inputs.begin * units;
   float* const piece_packed_rows = packed_rows + inputs.begin * stride;
   int64_t kernel_stride = units;
@@ -174,10 +183,7 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
       in = gathered_piece;
     }
     if (stride != units) {
-      for (int64_t r = 0; r < width; ++r) {
-        std::memcpy(piece_packed_rows + r * stride, piece_kernel + r * units,
-                    static_cast<std::size_t>(units) * sizeof(float));
-      }
+      if (!kernel_rows_copied) CopyKernelRows(piece_kernel, 0, width, units, piece_packed_rows, stride);
       piece_kernel = piece_packed_rows;
       kernel_stride = stride;
     }
@@ -266,7 +272,7 @@ Status Mlp::LossAndDeltaRows(MatrixView y, int64_t batch_rows, int64_t begin, in
 
 Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
                             std::vector<Tensor>* gradients, const GradientReadyFn& on_ready,
-                            const std::function<Status(int64_t)>& start_next_piece) const {
+                            const StartNextPieceFn& start_next_piece) const {
   // Tasks of pieces, run in parallel; the pieces of one task in order.
   // Without a split first layer every piece is a task. With one, task p owns
   // the kernel rows of input piece p, the rows its forward piece read (so a
@@ -311,6 +317,12 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
     }
     add({l, -1, -1}, -1);
   }
+  // With the next batch started here, the updated kernel rows of an input
+  // piece that did not skip are copied to packed_rows_ as they are updated
+  // (when its rows are padded at all).
+  const int64_t first_units = spec_.layers.front().units;
+  const bool copies_kernel_rows =
+      owned && start_next_piece && on_ready && internal::PaddedRowStride(first_units) != first_units;
   const auto gradient_of = [&](const GradientPiece& piece) -> Status {
     const int64_t units = spec_.layers[static_cast<std::size_t>(piece.layer)].units;
     const int64_t stride = delta_stride(piece.layer);
@@ -335,7 +347,17 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
                           input + piece.begin, fan_in, delta, stride, 0.0f,
                           dw + piece.begin * units, units);
     if (!status.ok()) return status.WithContext("dense_" + std::to_string(piece.layer) + " weight gradient");
-    if (on_ready) {
+    if (piece.input_piece >= 0 && copies_kernel_rows) {
+      // A few rows at a time, each copied for the next batch's product
+      // right after on_ready updated it, while in L1 (FirstLayerPiece).
+      constexpr int64_t kRowsPerUpdate = 8;
+      for (int64_t r = piece.begin; r < piece.end; r += kRowsPerUpdate) {
+        const int64_t r_end = std::min(piece.end, r + kRowsPerUpdate);
+        on_ready(0, r * units, r_end * units, dw + r * units);
+        CopyKernelRows(parameters_[0].values<float>().data(), r, r_end, units,
+                       ws->packed_rows_.values<float>().data(), internal::PaddedRowStride(units));
+      }
+    } else if (on_ready) {
       on_ready(static_cast<std::size_t>(2 * piece.layer), piece.begin * units, piece.end * units,
                dw + piece.begin * units);
     }
@@ -345,14 +367,17 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
   // kernel rows follows them while those rows are still in cache.
   return ParallelFor(static_cast<int64_t>(tasks.size()), [&](int64_t t) -> Status {
     bool next_started = !owned || !start_next_piece;
+    // Read before start_next_piece decides it anew for the next batch.
+    const bool copied = !next_started && copies_kernel_rows &&
+                        !ws->input_pieces_[static_cast<std::size_t>(t)].skips_zero_columns;
     for (const GradientPiece& piece : tasks[static_cast<std::size_t>(t)]) {
       if (!next_started && piece.input_piece != t) {
-        if (Status status = start_next_piece(t); !status.ok()) return status;
+        if (Status status = start_next_piece(t, copied); !status.ok()) return status;
         next_started = true;
       }
       if (Status status = gradient_of(piece); !status.ok()) return status;
     }
-    return next_started ? Status::OK() : start_next_piece(t);
+    return next_started ? Status::OK() : start_next_piece(t, copied);
   });
 }
 

@@ -268,9 +268,11 @@ class Mlp {
   // rows `rows` of x when rows != nullptr) by its kernel rows, into partials_.
   Status FirstLayerPieces(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* workspace) const;
   // Input piece p's part of that phase; zero_code is internal::ZeroCode of
-  // an encoded x's table (zero_inputs.h).
+  // an encoded x's table (zero_inputs.h). kernel_rows_copied: all of the
+  // piece's kernel rows are in packed_rows_ already, as the kernel holds
+  // them now (WeightGradients copied them as they were updated).
   Status FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_t count, int zero_code,
-                         MlpWorkspace* workspace) const;
+                         MlpWorkspace* workspace, bool kernel_rows_copied = false) const;
   // Whether the workspace holds the first-layer phase of exactly this batch,
   // done early by the previous call's next_rows; either way it holds it no longer.
   bool TakeNextBatchStart(MatrixView x, const int64_t* rows, int64_t count, MlpWorkspace* workspace) const;
@@ -286,10 +288,13 @@ class Mlp {
   Status PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t end, int64_t rows,
                                   MlpWorkspace* workspace, float* dw, const GradientReadyFn& on_ready) const;
   // With start_next_piece, the task that owns input piece p calls it with p
-  // right after its own pieces (the kernel rows of that input piece).
+  // right after its own pieces (the kernel rows of that input piece), and
+  // with whether it copied all of those rows to packed_rows_ after on_ready
+  // updated them (for FirstLayerPiece's kernel_rows_copied).
+  using StartNextPieceFn = std::function<Status(int64_t input_piece, bool kernel_rows_copied)>;
   Status WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* workspace,
                          std::vector<Tensor>* gradients, const GradientReadyFn& on_ready,
-                         const std::function<Status(int64_t)>& start_next_piece = nullptr) const;
+                         const StartNextPieceFn& start_next_piece = nullptr) const;
   BatchStats SumStats(int64_t rows, const MlpWorkspace& workspace) const;
 
   MlpSpec spec_;
