@@ -142,11 +142,12 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   piece.skips_zero_columns = internal::WorthSkipping(width, kept);
   const float* in = source_row(0);
   // The piece's kernel rows as the product reads them: copied to its rows
-  // of packed_rows_, whose rows are padded (row_stride.h), all of them or,
-  // for a skipping piece, the kept ones. Reading a dense piece's rows there
-  // instead of at the kernel's 2 KiB stride made dense-data epochs 10-16%
-  // faster on AVX2; during training WeightGradients copies them as soon as
-  // they are updated, while they are in cache (README, Performance).
+  // of packed_rows_, whose rows are padded (row_stride.h): a skipping
+  // piece's kept rows, another's all of them (but for a few-row batch,
+  // below). Reading a dense piece's rows there instead of at the kernel's
+  // 2 KiB stride made dense-data epochs about a tenth faster on AVX2;
+  // during training WeightGradients copies them as soon as they are
+  // updated, while they are in cache (README, Performance).
   const float* piece_kernel = kernel + inputs.begin * units;
   float* const piece_packed_rows = packed_rows + inputs.begin * stride;
   int64_t kernel_stride = units;
