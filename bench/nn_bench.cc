@@ -69,7 +69,7 @@ BENCHMARK(BM_Sgemm)
 // rows of dW; 1 is the single product the GEMM bound times. On AVX2,
 // oneDNN 2.6 runs any product with 1/m + 1/n >= 0.0038 (its column-major
 // m, n: 512 units by the strip's width) on its no-copy kernels and only
-// the whole 784-wide product on its packing ones (README, Performance).
+// the whole 784-wide product on its packing ones (docs/performance.md).
 void BM_FirstLayerGradientBlocks(benchmark::State& state) {
   const int64_t blocks = state.range(0);
   const std::vector<float> x = RandomValues(kBatch * kIn, "x"), delta = RandomValues(kBatch * kHidden, "delta");

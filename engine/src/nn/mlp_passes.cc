@@ -87,8 +87,8 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   // this piece is only a few cache lines: the loops that read the rows from
   // x ask for row r + kRowsAhead's lines as they read row r, so the misses
   // overlap instead of being waited for one row at a time (MNIST epochs 5-6%
-  // faster at one thread, 4% at two, dense data unchanged: README,
-  // Performance). A hint only: no value depends on it.
+  // faster at one thread, 4% at two, dense data unchanged:
+  // docs/performance.md). A hint only: no value depends on it.
   constexpr int64_t kRowsAhead = 8;
   const auto fetch_ahead = [&](int64_t r) {
     if (rows == nullptr || r + kRowsAhead >= count) return;
@@ -147,7 +147,7 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
   // below). Reading a dense piece's rows there instead of at the kernel's
   // 2 KiB stride made dense-data epochs about a tenth faster on AVX2;
   // during training WeightGradients copies them as soon as they are
-  // updated, while they are in cache (README, Performance).
+  // updated, while they are in cache (docs/performance.md).
   const float* piece_kernel = kernel + inputs.begin * units;
   float* const piece_packed_rows = packed_rows + inputs.begin * stride;
   int64_t kernel_stride = units;

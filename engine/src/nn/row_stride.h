@@ -8,7 +8,7 @@
 // (2 KiB, the book's layer) then fall on a handful of cache sets and evict
 // each other: an MNIST step's products ran at 46-58 GFLOP/s with that
 // stride against 73-86 with rows 528 floats apart (one thread, a
-// standalone probe; README, Performance). Padding changes where values
+// standalone probe; docs/performance.md). Padding changes where values
 // are stored, never which operations compute them: oneDNN picks no other
 // kernel for these products with the padded strides, on AVX2 or AVX-512.
 #pragma once

@@ -45,7 +45,7 @@ inline constexpr int64_t kMinGradientBlockValues = 32768;
 // oneTBB to give them to it; nothing depends on it but speed) keeps touching
 // its own quarter of the kernel (0.4 MB of 1.6 MB, with its optimizer
 // state, for the book's 784×512 layer): a 2-thread training step of the
-// book's model went from 1.47 to 1.19 ms (README, Performance).
+// book's model went from 1.47 to 1.19 ms (docs/performance.md).
 // A piece whose inputs are zero in the whole batch for an eighth or more
 // of its columns multiplies only the others (zero_inputs.h): the data
 // decides that, never the threads.

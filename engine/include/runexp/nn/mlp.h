@@ -199,8 +199,8 @@ class Mlp {
   // and only `values` is the gradient: the kernel rows of a first-layer
   // piece that skips zero inputs are handed over where they were computed,
   // packed in the workspace, and the skipped rows as rows of zeros, never
-  // written out (unpacking them made MNIST epochs slower: README,
-  // Performance).
+  // written out (unpacking them made MNIST epochs slower:
+  // docs/performance.md).
   Result<BatchStats> ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* workspace,
                                       std::vector<Tensor>* gradients,
                                       const GradientReadyFn& on_ready = nullptr) const;
@@ -221,7 +221,7 @@ class Mlp {
   // next call with this x and these rows uses instead of starting with a
   // phase of its own. A step then waits for all threads twice instead of
   // three times and the next product reads kernel rows still in cache (2-3%
-  // off a two-thread MNIST epoch: README, Performance); no bit changes, as
+  // off a two-thread MNIST epoch: docs/performance.md); no bit changes, as
   // the work is the same, on the same values.
   // The next call checks that x's view, the rows and the parameters
   // (mutable_parameters, SetParameters, InitGlorotUniform count as changes)
