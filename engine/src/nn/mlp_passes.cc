@@ -33,14 +33,6 @@ struct GradientPiece {
   int64_t input_piece = -1;
 };
 
-// Kernel rows [begin, end) (`units` floats each, back to back) to the same
-// rows of `padded`, whose rows are `stride` floats apart (row_stride.h).
-void CopyKernelRows(const float* kernel, int64_t begin, int64_t end, int64_t units, float* padded, int64_t stride) {
-  for (int64_t r = begin; r < end; ++r) {
-    std::memcpy(padded + r * stride, kernel + r * units, static_cast<std::size_t>(units) * sizeof(float));
-  }
-}
-
 }  // namespace
 
 int64_t Mlp::first_layer_pieces() const {
@@ -189,7 +181,7 @@ Status Mlp::FirstLayerPiece(int64_t p, MatrixView x, const int64_t* rows, int64_
     // 0.96-1.03 x for 8, 0.85-0.94 x for 16).
     constexpr int64_t kMinRowsToCopyKernel = 16;
     if (stride != units && (kernel_rows_copied || count >= kMinRowsToCopyKernel)) {
-      if (!kernel_rows_copied) CopyKernelRows(piece_kernel, 0, width, units, piece_packed_rows, stride);
+      if (!kernel_rows_copied) internal::CopyRowsToStride(piece_kernel, width, units, piece_packed_rows, stride);
       piece_kernel = piece_packed_rows;
       kernel_stride = stride;
     }
@@ -357,11 +349,12 @@ Status Mlp::WeightGradients(MatrixView x, int64_t rows, MlpWorkspace* ws,
       // A few rows at a time, each copied for the next batch's product
       // right after on_ready updated it, while in L1 (FirstLayerPiece).
       constexpr int64_t kRowsPerUpdate = 8;
+      const int64_t padded = internal::PaddedRowStride(units);
       for (int64_t r = piece.begin; r < piece.end; r += kRowsPerUpdate) {
         const int64_t r_end = std::min(piece.end, r + kRowsPerUpdate);
         on_ready(0, r * units, r_end * units, dw + r * units);
-        CopyKernelRows(parameters_[0].values<float>().data(), r, r_end, units,
-                       ws->packed_rows_.values<float>().data(), internal::PaddedRowStride(units));
+        internal::CopyRowsToStride(parameters_[0].values<float>().data() + r * units, r_end - r, units,
+                                   ws->packed_rows_.values<float>().data() + r * padded, padded);
       }
     } else if (on_ready) {
       on_ready(static_cast<std::size_t>(2 * piece.layer), piece.begin * units, piece.end * units,

@@ -14,11 +14,20 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 namespace runexp::nn::internal {
 
 // `cols` floats, plus one cache line when the row would be a multiple of
 // 512 bytes long.
 inline int64_t PaddedRowStride(int64_t cols) { return cols % 128 == 0 ? cols + 16 : cols; }
+
+// `rows` rows of `cols` floats, back to back at src, to rows `dst_stride`
+// floats apart at dst (which must not overlap src).
+inline void CopyRowsToStride(const float* src, int64_t rows, int64_t cols, float* dst, int64_t dst_stride) {
+  for (int64_t r = 0; r < rows; ++r) {
+    std::memcpy(dst + r * dst_stride, src + r * cols, static_cast<std::size_t>(cols) * sizeof(float));
+  }
+}
 
 }  // namespace runexp::nn::internal

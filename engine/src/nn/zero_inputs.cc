@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "row_stride.h"
 #include "simd.h"
 
 namespace runexp::nn::internal {
@@ -58,9 +59,8 @@ void PackRuns(const float* src, const std::vector<ColumnRun>& runs, int64_t unit
       dst += count * unit;
       continue;
     }
-    for (int64_t i = 0; i < count; ++i, dst += dst_stride) {
-      std::memcpy(dst, src + (first + i) * unit, static_cast<std::size_t>(unit) * sizeof(float));
-    }
+    CopyRowsToStride(src + first * unit, count, unit, dst, dst_stride);
+    dst += count * dst_stride;
   }
 }
 
