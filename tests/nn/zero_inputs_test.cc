@@ -140,10 +140,11 @@ TEST(ZeroInputsTest, SkippedInputsLeaveTheModelAndItsGradientsAsTheyAre) {
 }
 
 // With on_ready, the gradient of a skipping piece's kernel rows is handed
-// over from the workspace (packed rows, and rows of zeros) instead of being
-// unpacked into `gradients`: every element must be reported exactly once,
-// with the bits ComputeGradients writes without on_ready, whatever
-// `gradients` held before.
+// over from the workspace (packed rows; the skipped rows as no values, for
+// +0) instead of being unpacked into `gradients`: every element must be
+// reported exactly once, with the bits ComputeGradients writes without
+// on_ready, whatever `gradients` held before; ranges without values are
+// whole kernel rows.
 TEST(ZeroInputsTest, OnReadyHandsOverEveryGradientValueOnceWithItsBits) {
   const Mlp model = Model();
   const testing::DataSet data = DataWithZeroInputs();
@@ -170,13 +171,21 @@ TEST(ZeroInputsTest, OnReadyHandsOverEveryGradientValueOnceWithItsBits) {
                 std::numeric_limits<float>::quiet_NaN());
     }
     std::mutex mutex;
+    int64_t rows_without_values = 0;
     ASSERT_TRUE(compute(&ready_ws, &scratch, [&](std::size_t index, int64_t begin, int64_t end, const float* values) {
       std::lock_guard<std::mutex> lock(mutex);
+      if (values == nullptr) {
+        EXPECT_EQ(index, 0u);
+        EXPECT_EQ(begin % kHidden, 0);
+        EXPECT_EQ(end % kHidden, 0);
+        rows_without_values += (end - begin) / kHidden;
+      }
       for (int64_t i = begin; i < end; ++i) {
         ++reported[index][static_cast<std::size_t>(i)];
-        handed[index][static_cast<std::size_t>(i)] = values[i - begin];
+        handed[index][static_cast<std::size_t>(i)] = values != nullptr ? values[i - begin] : 0.0f;
       }
     }).ok());
+    EXPECT_GT(rows_without_values, 0) << "the data's zero inputs were not skipped";
     for (std::size_t p = 0; p < handed.size(); ++p) {
       EXPECT_TRUE(std::all_of(reported[p].begin(), reported[p].end(), [](int n) { return n == 1; }))
           << Mlp::ParameterName(p);
@@ -215,6 +224,16 @@ TEST(ZeroInputsTest, TrainerUpdatesWithTheGradientsApplyWouldUse) {
     const std::span<const float> got = trainer.model().parameters()[p].values<float>();
     ASSERT_EQ(want.size(), got.size());
     EXPECT_EQ(std::memcmp(want.data(), got.data(), want.size() * sizeof(float)), 0) << Mlp::ParameterName(p);
+  }
+  // The trainer's optimizer counted the skipped rows' steps and applied
+  // them when asked for its state: Apply's mean squares, bit for bit.
+  const OptimizerState& want = optimizer.state();
+  const OptimizerState& got = trainer.optimizer().state();
+  EXPECT_EQ(got.iterations, want.iterations);
+  ASSERT_EQ(got.slots.size(), want.slots.size());
+  for (std::size_t s = 0; s < want.slots.size(); ++s) {
+    const std::span<const float> w = want.slots[s].values<float>(), g = got.slots[s].values<float>();
+    EXPECT_EQ(std::memcmp(w.data(), g.data(), w.size() * sizeof(float)), 0) << "slot " << s;
   }
 }
 

@@ -147,7 +147,6 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
     fits = ws->partials_.shape() == Shape{pieces, ws->capacity_rows_, first_stride} &&
            ws->packed_rows_.shape() == Shape{input_dim(), first_stride} &&
            ws->batch_x_.shape() == Shape{ws->capacity_rows_, input_dim()} &&
-           ws->zero_rows_.size() == static_cast<std::size_t>(internal::kZeroGradientRows * first_units) &&
            static_cast<int64_t>(ws->input_pieces_.size()) == pieces;
   }
   if (fits) return;
@@ -164,7 +163,6 @@ void Mlp::Reserve(int64_t rows, MlpWorkspace* ws) const {
   if (pieces > 1) {
     ws->packed_rows_ = Tensor(DType::kFloat32, Shape{input_dim(), first_stride});
     ws->batch_x_ = Tensor(DType::kFloat32, Shape{capacity, input_dim()});
-    ws->zero_rows_.assign(static_cast<std::size_t>(internal::kZeroGradientRows * first_units), 0.0f);
   }
   ws->row_loss_.assign(static_cast<std::size_t>(capacity), 0.0);
   ws->row_correct_.assign(static_cast<std::size_t>(capacity), 0);

@@ -408,9 +408,9 @@ Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t
     return Status::OK();
   }
   // The same values, handed over where they are: the kept rows from
-  // packed_rows_, a row at a time (its rows are padded), and the others
-  // from zero_rows_ (Reserve sized it), kZeroGradientRows rows at a time.
-  // Rows within the piece.
+  // packed_rows_, a row at a time (its rows are padded), and the others as
+  // no values at all, a span at a time: the optimizer then need not read
+  // them (Optimizer::UpdateRange). Rows within the piece.
   internal::ForEachSpan(
       piece.kept_runs, begin - piece_begin, end - piece_begin,
       [&](int64_t from, int64_t to) {
@@ -419,10 +419,7 @@ Status Mlp::PackedFirstLayerGradient(int64_t input_piece, int64_t begin, int64_t
         }
       },
       [&](int64_t from, int64_t to) {
-        for (int64_t r = from; r < to; r += internal::kZeroGradientRows) {
-          const int64_t r_end = std::min(to, r + internal::kZeroGradientRows);
-          on_ready(0, (piece_begin + r) * units, (piece_begin + r_end) * units, ws->zero_rows_.data());
-        }
+        on_ready(0, (piece_begin + from) * units, (piece_begin + to) * units, nullptr);
       });
   return Status::OK();
 }

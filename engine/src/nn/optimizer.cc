@@ -149,6 +149,7 @@ Result<Optimizer> Optimizer::Create(OptimizerConfig config, const std::vector<Te
   }
   Optimizer optimizer(config, std::move(state));
   optimizer.shapes_ = std::move(shapes);
+  optimizer.ResetRowDebts();
   return optimizer;
 }
 
@@ -176,7 +177,13 @@ Status Optimizer::SetState(OptimizerState state) {
     }
   }
   state_ = std::move(state);
+  ResetRowDebts();
   return Status::OK();
+}
+
+const OptimizerState& Optimizer::state() const {
+  SettleAllRows();
+  return state_;
 }
 
 Status Optimizer::CheckShapes(const std::vector<Tensor>& tensors, std::string_view what) const {
@@ -218,6 +225,17 @@ void Optimizer::UpdateRange(std::size_t index, int64_t begin, int64_t end, const
   // Apply's pieces already run flushed (ParallelFor); a caller of its own
   // gets the same bits, and the same speed on decayed accumulators.
   internal::ScopedFlushDenormals flush;
+  if (gradient_values == nullptr) {
+    UpdateZeroGradient(index, begin, end, parameter);
+  } else if (DefersZeroSteps(index)) {
+    UpdateRowsOfDeferringParameter(index, begin, end, gradient_values, parameter);
+  } else {
+    UpdateElements(index, begin, end, gradient_values, parameter);
+  }
+}
+
+void Optimizer::UpdateElements(std::size_t index, int64_t begin, int64_t end, const float* gradient_values,
+                               Tensor& parameter) {
   const OptimizerConfig& c = config_;
   const int64_t n = end - begin;
   float* w = parameter.values<float>().data() + begin;
@@ -245,13 +263,19 @@ void Optimizer::UpdateRange(std::size_t index, int64_t begin, int64_t end, const
 Status Optimizer::Apply(const std::vector<Tensor>& gradients, std::vector<Tensor>* parameters) {
   if (Status status = CheckShapes(gradients, "gradients"); !status.ok()) return status;
   if (Status status = BeginStep(*parameters); !status.ok()) return status;
+  // Chunks split rows, so the counted zero-gradient steps go first, and
+  // afterwards no row is known finite until a whole-row update says so.
+  SettleAllRows();
   const std::vector<Chunk> chunks = Chunks(*parameters);
   const Status status = internal::ParallelFor(static_cast<int64_t>(chunks.size()), [&](int64_t i) {
     const Chunk& chunk = chunks[static_cast<std::size_t>(i)];
-    UpdateRange(chunk.parameter, chunk.begin, chunk.end, gradients[chunk.parameter],
-                (*parameters)[chunk.parameter]);
+    UpdateElements(chunk.parameter, chunk.begin, chunk.end,
+                   gradients[chunk.parameter].values<float>().data() + chunk.begin, (*parameters)[chunk.parameter]);
     return Status::OK();
   });
+  for (std::vector<RowDebt>& rows : row_debts_) {
+    for (RowDebt& row : rows) row.finite = false;
+  }
   if (!status.ok()) return status;
   EndStep();
   return Status::OK();

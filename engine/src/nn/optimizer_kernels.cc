@@ -30,7 +30,7 @@ void MomentumUpdate(float* __restrict w, float* __restrict velocity, const float
 }
 
 RUNEXP_NN_VECTOR_KERNEL
-void RmspropUpdate(float* __restrict w, float* __restrict ms, const float* __restrict g, int64_t n,
+bool RmspropUpdate(float* __restrict w, float* __restrict ms, const float* __restrict g, int64_t n,
                    float lr, float rho, float epsilon) {
   const float one_minus_rho = 1.0f - rho;  // rounded in float, as Keras does
   // The square root and the division dominate this loop (they share the
@@ -49,6 +49,7 @@ void RmspropUpdate(float* __restrict w, float* __restrict ms, const float* __res
   // a few instructions per vector (per 16 values it was dearer than the
   // divisions it saved).
   constexpr int64_t kGroup = 256;
+  uint32_t largest_ms_bits_of_all = 0;
   for (int64_t begin = 0; begin < n; begin += kGroup) {
     const int64_t end = std::min(n, begin + kGroup);
     uint32_t gradient_magnitude_bits = 0;
@@ -66,6 +67,25 @@ void RmspropUpdate(float* __restrict w, float* __restrict ms, const float* __res
     } else {
       for (int64_t i = begin; i < end; ++i) w[i] -= lr * g[i] / (std::sqrt(ms[i]) + epsilon);
     }
+    largest_ms_bits_of_all = std::max(largest_ms_bits_of_all, largest_ms_bits);
+  }
+  return largest_ms_bits_of_all < kPositiveInfinityBits;
+}
+
+RUNEXP_NN_VECTOR_KERNEL
+void RmspropDecay(float* __restrict ms, int64_t n, float rho, uint32_t steps) {
+  for (uint32_t step = 0; step < steps; ++step) {
+    uint32_t any_bits = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      ms[i] = rho * ms[i];
+      uint32_t bits;
+      std::memcpy(&bits, ms + i, sizeof bits);
+      any_bits |= bits;
+    }
+    // All +0: rho·(+0) is +0, so the remaining steps change nothing. (Mean
+    // squares never fed a non-zero gradient stay at +0, and decayed ones
+    // reach it once flushed or underflowed.)
+    if (any_bits == 0) return;
   }
 }
 

@@ -48,12 +48,6 @@ int ZeroCode(const float* table);
 // zero exactly where the column holds zero_code throughout.
 void MarkNonZeroCodes(const uint8_t* codes, int64_t width, uint8_t zero_code, uint32_t* magnitude_bits);
 
-// Rows of zeros that training hands to the optimizer, a few at a time, as
-// the gradient of the kernel rows under skipped inputs (MlpWorkspace): 4
-// rows of the book's 512 units are 8 KiB, small enough to stay in L1 while
-// the optimizer streams the rows' weights and mean squares past it.
-inline constexpr int64_t kZeroGradientRows = 4;
-
 // How many columns are still unmarked (zero in every row marked so far).
 inline int64_t UnmarkedColumns(const std::vector<uint32_t>& magnitude_bits) {
   return static_cast<int64_t>(std::count(magnitude_bits.begin(), magnitude_bits.end(), 0u));

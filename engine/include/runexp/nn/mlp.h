@@ -119,9 +119,6 @@ class MlpWorkspace {
   // then a skipping piece's gradient of those rows, each piece at its own
   // rows.
   Tensor packed_rows_;
-  // kZeroGradientRows rows of `units` zeros: the gradient handed to
-  // on_ready for kernel rows under skipped inputs (mlp_passes.cc).
-  std::vector<float> zero_rows_;
   // What the input pieces' next-batch work in the workspace was done for
   // (ComputeGradients' next_rows): the batch rows `rows` of x, with the
   // first kernel at `kernel` as of parameters version `parameters_version`.
@@ -181,7 +178,8 @@ class Mlp {
 
   // Called once for every finished piece of the gradients: elements
   // [begin, end) of parameter `index` are final, and `values` holds them
-  // (end - begin floats, valid during the call). See ComputeGradients.
+  // (end - begin floats, valid during the call), or is nullptr where they
+  // are all exactly +0. See ComputeGradients.
   using GradientReadyFn =
       std::function<void(std::size_t index, int64_t begin, int64_t end, const float* values)>;
 
@@ -198,9 +196,10 @@ class Mlp {
   // every parameter exactly once. With on_ready, `gradients` is scratch
   // and only `values` is the gradient: the kernel rows of a first-layer
   // piece that skips zero inputs are handed over where they were computed,
-  // packed in the workspace, and the skipped rows as rows of zeros, never
-  // written out (unpacking them made MNIST epochs slower:
-  // docs/performance.md).
+  // packed in the workspace, never written out (unpacking them made MNIST
+  // epochs slower: docs/performance.md), and the skipped rows, whole rows at
+  // a time, with values nullptr (their gradient is +0: Optimizer::UpdateRange
+  // then only counts the step).
   Result<BatchStats> ComputeGradients(MatrixView x, MatrixView y, MlpWorkspace* workspace,
                                       std::vector<Tensor>* gradients,
                                       const GradientReadyFn& on_ready = nullptr) const;
