@@ -35,7 +35,10 @@ bool RmspropUpdate(float* __restrict w, float* __restrict ms, const float* __res
   const float one_minus_rho = 1.0f - rho;  // rounded in float, as Keras does
   // The square root and the division dominate this loop (they share the
   // core's one divider), and a third of the book's first-layer gradient is
-  // exactly zero: inputs that are zero in the whole batch. Where a group's
+  // exactly zero: inputs that are zero in the whole batch. (Training hands
+  // whole zero rows over without values, which Optimizer only counts:
+  // optimizer_zero_steps.cc. Zeros still arrive here through Apply and in
+  // pieces not worth packing.) Where a group's
   // gradients are all ±0, lr·g is ±0 and so is (lr·g) / d, with the same
   // sign, for any d > 0 that is not NaN: w - lr·g is the formula's bits.
   // d = sqrt(ms) + epsilon > 0 when ms is in [+0, +inf] and epsilon > 0;

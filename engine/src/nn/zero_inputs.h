@@ -6,7 +6,7 @@
 // exactly zero. On MNIST a third of the 784 pixels are zero in all 128
 // images of a batch (the border), so multiplying only the other columns
 // saves a third of the first layer's GEMMs, forward and weight gradient,
-// and RMSprop then skips the zero rows' divisions (optimizer_kernels.cc).
+// and RMSprop then only counts the zero rows' steps (optimizer_zero_steps.cc).
 //
 // What it changes: the products run over fewer terms, which may move
 // results in the last bits against the dense product, like a different
