@@ -84,16 +84,16 @@ void Optimizer::UpdateRowsOfDeferringParameter(std::size_t index, int64_t begin,
   const int64_t first_row = begin / width;
   const int64_t end_row = (end + width - 1) / width;
   SettleRows(index, first_row, end_row);
-  float* w = parameter.values<float>().data();
-  float* ms = state_.slots[index].values<float>().data();
+  // One call for the whole range (rows of 10, the output layer's, would
+  // otherwise cost a call each); a row that is not finite marks the others
+  // of its range too, which only costs them their deferral.
+  const bool finite = internal::RmspropUpdate(parameter.values<float>().data() + begin,
+                                              state_.slots[index].values<float>().data() + begin, gradient_values,
+                                              end - begin, config_.learning_rate, config_.rho, config_.epsilon);
   std::vector<RowDebt>& rows = row_debts_[index];
   for (int64_t row = first_row; row < end_row; ++row) {
-    const int64_t from = std::max(begin, row * width);
-    const int64_t to = std::min(end, (row + 1) * width);
-    const bool finite = internal::RmspropUpdate(w + from, ms + from, gradient_values + (from - begin), to - from,
-                                                config_.learning_rate, config_.rho, config_.epsilon);
     // Part of a row says nothing about the rest of it.
-    rows[static_cast<std::size_t>(row)].finite = finite && from == row * width && to == (row + 1) * width;
+    rows[static_cast<std::size_t>(row)].finite = finite && begin <= row * width && (row + 1) * width <= end;
   }
 }
 
