@@ -16,7 +16,7 @@ using config::Node;
 constexpr std::string_view kHint = "; pass --divide-by X to give the input scaling yourself";
 
 // Shortest text that reads back as the same double: 255 rather than 255.000000.
-std::string NumberText(double value) {
+std::string ScalingNumberText(double value) {
   char text[32];
   auto [end, ec] = std::to_chars(text, text + sizeof text, value);
   return ec == std::errc() ? std::string(text, end) : std::string("?");
@@ -84,11 +84,11 @@ Result<double> NumberParam(const Context& ctx, const Node& stage, std::string_vi
 Result<InputScaling> ScalingFromDivideBy(double divide_by, std::string_view what) {
   if (!std::isfinite(divide_by) || divide_by <= 0) {
     return Status::InvalidArgument(std::string(what) + " must be a number greater than 0, not " +
-                                   NumberText(divide_by));
+                                   ScalingNumberText(divide_by));
   }
   // As reshape_normalize: the reciprocal in double, then rounded to float.
   return InputScaling{static_cast<float>(1.0 / divide_by), 0.0f,
-                      std::string(what) + " " + NumberText(divide_by)};
+                      std::string(what) + " " + ScalingNumberText(divide_by)};
 }
 
 Result<InputScaling> DeriveInputScaling(std::string_view effective_config,
@@ -140,10 +140,10 @@ Result<InputScaling> DeriveInputScaling(std::string_view effective_config,
     if (!divide_by.ok()) return divide_by.status();
     Result<InputScaling> result = ScalingFromDivideBy(*divide_by, "divide_by");
     if (!result.ok()) {
-      return ctx.Corrupt("gives stage '" + *x_id + "' divide_by = " + NumberText(*divide_by) +
+      return ctx.Corrupt("gives stage '" + *x_id + "' divide_by = " + ScalingNumberText(*divide_by) +
                          ", which is not a number greater than 0");
     }
-    result->description = "divide_by = " + NumberText(*divide_by) + " (stage " + *x_id + ")";
+    result->description = "divide_by = " + ScalingNumberText(*divide_by) + " (stage " + *x_id + ")";
     return result;
   }
   if (scaling == "standardize") {
@@ -152,12 +152,12 @@ Result<InputScaling> DeriveInputScaling(std::string_view effective_config,
     Result<double> std = NumberParam(ctx, *x, *x_id, "std", 1.0);
     if (!std.ok()) return std.status();
     if (!std::isfinite(*std) || *std <= 0 || !std::isfinite(*mean)) {
-      return ctx.Corrupt("gives stage '" + *x_id + "' mean = " + NumberText(*mean) + ", std = " +
-                         NumberText(*std));
+      return ctx.Corrupt("gives stage '" + *x_id + "' mean = " + ScalingNumberText(*mean) + ", std = " +
+                         ScalingNumberText(*std));
     }
     // As reshape_normalize: (x − mean) / std as one multiply-add.
     return InputScaling{static_cast<float>(1.0 / *std), static_cast<float>(-*mean / *std),
-                        "mean = " + NumberText(*mean) + ", std = " + NumberText(*std) + " (stage " +
+                        "mean = " + ScalingNumberText(*mean) + ", std = " + ScalingNumberText(*std) + " (stage " +
                             *x_id + ")"};
   }
   return ctx.Underivable("stage '" + *x_id + "' uses scaling \"" + scaling + "\", unknown to this build");

@@ -21,7 +21,7 @@ namespace runexp::cli {
 
 namespace {
 
-constexpr const char* kFooter = R"(The images are scaled as the run that wrote the checkpoint scaled its training
+constexpr const char* kEvalFooter = R"(The images are scaled as the run that wrote the checkpoint scaled its training
 inputs (its reshape_normalize stage, read from the effective config stored in the
 checkpoint); --divide-by X uses x / X instead. Labels must be integers in
 [0, outputs of the model). The loss is the model's own (as in training and in the
@@ -137,7 +137,7 @@ JsonValue ToJson(const EvalOptions& options, const Evaluation& e) {
   return json;
 }
 
-void PrintText(const EvalOptions& options, const Evaluation& e) {
+void PrintEvaluationText(const EvalOptions& options, const Evaluation& e) {
   const TrainingCheckpoint& c = e.inputs.checkpoint;
   std::cout << "checkpoint  " << EscapeForTerminal(options.inputs.checkpoint) << "\n"
             << "run         " << EscapeForTerminal(c.provenance.run_id) << ", epoch " << c.epochs_completed
@@ -158,7 +158,7 @@ int RunEval(const EvalOptions& options) {
   switch (options.format) {
     case OutputFormat::kJson: std::cout << ToJson(options, *evaluation).Dump() << "\n"; break;
     case OutputFormat::kCsv: std::cout << RenderCsv(SummaryRow(options, *evaluation)); break;
-    case OutputFormat::kTable: PrintText(options, *evaluation); break;
+    case OutputFormat::kTable: PrintEvaluationText(options, *evaluation); break;
   }
   return kExitOk;
 }
@@ -167,7 +167,7 @@ int RunEval(const EvalOptions& options) {
 
 void RegisterEvalCommand(CLI::App& root, CommandRegistry& registry) {
   CLI::App* app = root.add_subcommand("eval", "Score a checkpoint on an IDX images/labels pair");
-  app->footer(kFooter);
+  app->footer(kEvalFooter);
   auto options = std::make_shared<EvalOptions>();
   AddCheckpointInputOptions(app, options->inputs);
   app->add_option("--labels", options->labels, "IDX labels file, one integer class per image")->required();

@@ -29,7 +29,7 @@ constexpr std::size_t kFirstValues = 10;
 // (label files have 10; a byte-valued file at most 256).
 constexpr std::size_t kMaxCountedValues = 256;
 
-constexpr const char* kFooter = R"(Output, one `key: value` per line:
+constexpr const char* kInspectFooter = R"(Output, one `key: value` per line:
   path, dtype, shape, bytes (of the data read), file_bytes, sha256 (of the file on disk);
   rank-1 tensors: first (up to 10 values);
   rank-1 integer tensors: distinct, and counts (`value=count ...`, sorted by value)
@@ -134,7 +134,7 @@ int Fail(const Status& status) {
 void RegisterInspectCommand(CLI::App& root, CommandRegistry& registry) {
   CLI::App* app =
       root.add_subcommand("inspect", "Show the type, shape, SHA-256 and values of an IDX file");
-  app->footer(kFooter);
+  app->footer(kInspectFooter);
   auto file = std::make_shared<std::string>();
   auto limit = std::make_shared<int64_t>(0);
   app->add_option("file", *file, "IDX file, plain or gzip-compressed")->required();

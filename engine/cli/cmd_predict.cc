@@ -22,7 +22,7 @@ namespace runexp::cli {
 
 namespace {
 
-constexpr const char* kFooter = R"(The images are scaled as the run that wrote the checkpoint scaled its training
+constexpr const char* kPredictFooter = R"(The images are scaled as the run that wrote the checkpoint scaled its training
 inputs (its reshape_normalize stage, read from the effective config stored in the
 checkpoint); --divide-by X uses x / X instead.
 
@@ -117,7 +117,7 @@ int RunPredict(const PredictOptions& options) {
 
 void RegisterPredictCommand(CLI::App& root, CommandRegistry& registry) {
   CLI::App* app = root.add_subcommand("predict", "Print a checkpoint's predicted class for every image");
-  app->footer(kFooter);
+  app->footer(kPredictFooter);
   auto options = std::make_shared<PredictOptions>();
   AddCheckpointInputOptions(app, options->inputs);
   app->add_flag("--probabilities", options->probabilities, "Also print the model's outputs for every class");

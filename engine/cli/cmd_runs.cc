@@ -16,7 +16,7 @@ namespace runexp::cli {
 
 namespace {
 
-constexpr std::string_view kParamPrefix = "param:";
+constexpr std::string_view kParamSortPrefix = "param:";
 
 struct RunsOptions {
   std::string results;
@@ -33,7 +33,7 @@ struct RunsOptions {
 // "Best first": newest, most epochs and highest accuracies first; lowest
 // losses, shortest durations, smallest gaps and parameters, and text in
 // alphabetical order.
-bool SortsDescending(const std::string& column) {
+bool RunsColumnSortsDescending(const std::string& column) {
   static constexpr std::string_view kDescending[] = {
       "started_at", "finished_at", "epochs", "final_train_accuracy", "final_test_accuracy",
       "best_test_accuracy"};
@@ -41,8 +41,8 @@ bool SortsDescending(const std::string& column) {
 }
 
 Status CheckSortColumn(const std::string& sort) {
-  if (sort.starts_with(kParamPrefix)) {
-    if (sort.size() > kParamPrefix.size()) return Status::OK();
+  if (sort.starts_with(kParamSortPrefix)) {
+    if (sort.size() > kParamSortPrefix.size()) return Status::OK();
     return Status::InvalidArgument("--sort param:KEY needs a parameter key, e.g. param:model.epochs");
   }
   std::span<const std::string_view> columns = store::RunStore::SortableColumns();
@@ -71,7 +71,7 @@ Result<store::RunFilter> MakeFilter(const RunsOptions& options) {
   }
   if (Status ok = CheckSortColumn(options.sort); !ok.ok()) return ok;
   filter.sort_by = options.sort;
-  filter.descending = SortsDescending(options.sort) != options.reverse;
+  filter.descending = RunsColumnSortsDescending(options.sort) != options.reverse;
   filter.limit = options.limit;
   return filter;
 }

@@ -138,7 +138,7 @@ std::string OrDash(const std::optional<std::string>& text) {
   return text ? EscapeForTerminal(*text) : "-";
 }
 
-void PrintText(std::ostream& out, const store::RunDetails& d) {
+void PrintDetailsText(std::ostream& out, const store::RunDetails& d) {
   const store::RunRecord& r = d.run;
   const store::RunSummary& s = d.summary;
   std::optional<size_t> width = TerminalWidth();
@@ -275,7 +275,7 @@ int ShowRun(const ShowOptions& options) {
   switch (options.format) {
     case OutputFormat::kJson: std::cout << DetailsToJson(*details).Dump() << "\n"; break;
     case OutputFormat::kCsv: std::cout << RenderCsv(EpochTable(details->epochs)); break;
-    case OutputFormat::kTable: PrintText(std::cout, *details); break;
+    case OutputFormat::kTable: PrintDetailsText(std::cout, *details); break;
   }
   return kExitOk;
 }

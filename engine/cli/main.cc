@@ -37,7 +37,7 @@ std::string JoinArguments(int argc, char** argv) {
   return line;
 }
 
-constexpr const char* kFooter = R"(Run `runexp help COMMAND` for one command in detail.
+constexpr const char* kRootFooter = R"(Run `runexp help COMMAND` for one command in detail.
 `runexp FILE.toml` is short for `runexp run FILE.toml`.
 
 Exit codes:
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   runexp::cli::invocation_line = JoinArguments(argc, argv);
   CLI::App app{"runexp: reproducible machine-learning experiments, one TOML file per experiment."};
   app.name("runexp");
-  app.footer(kFooter);
+  app.footer(kRootFooter);
   app.set_version_flag("--version", VersionText());
   app.require_subcommand(0, 1);
 

@@ -7,7 +7,7 @@ namespace runexp::cli {
 
 namespace {
 
-constexpr std::string_view kParamPrefix = "param:";
+constexpr std::string_view kParamColumnPrefix = "param:";
 
 // The columns after the varied keys' ones, in table order.
 const std::vector<Column>& ResultColumns() {
@@ -28,7 +28,7 @@ const std::vector<Column>& ResultColumns() {
 
 // As `runexp runs` sorts: "best first" — most epochs and highest
 // accuracies first, everything else lowest first.
-bool SortsDescending(const std::string& column) {
+bool ResultColumnSortsDescending(const std::string& column) {
   return column == "epochs" || column == "final_train_accuracy" || column == "final_test_accuracy";
 }
 
@@ -82,7 +82,7 @@ int CompareValues(const Cell::Value& a, const Cell::Value& b) {
 // Which column `sort` names, or an error listing the choices.
 Result<size_t> SortColumnIndex(const Table& table, const SweepTable& sweep, const std::string& sort) {
   std::string wanted = sort;
-  if (wanted.starts_with(kParamPrefix)) wanted = wanted.substr(kParamPrefix.size());
+  if (wanted.starts_with(kParamColumnPrefix)) wanted = wanted.substr(kParamColumnPrefix.size());
   for (size_t c = 0; c < table.columns.size(); ++c) {
     if (table.columns[c].key == wanted) return c;
   }
@@ -138,7 +138,7 @@ Result<Table> SweepComparisonTable(const SweepTable& sweep, const SweepSort& sor
 
   Result<size_t> by = SortColumnIndex(table, sweep, sort.column);
   if (!by.ok()) return by.status();
-  const bool descending = SortsDescending(table.columns[*by].key) != sort.reverse;
+  const bool descending = ResultColumnSortsDescending(table.columns[*by].key) != sort.reverse;
   // Stable, so equal values keep point order; missing values go last either way.
   std::stable_sort(table.rows.begin(), table.rows.end(),
                    [&](const std::vector<Cell>& a, const std::vector<Cell>& b) {

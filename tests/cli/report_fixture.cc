@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "status_check.h"
 #include "store/run_store.h"
 
 namespace runexp::cli::testing {
@@ -46,8 +47,6 @@ EpochMetrics Epoch(int64_t epoch, double offset) {
   e.seconds = 1.0;
   return e;
 }
-
-void Check(const Status& status) { ASSERT_TRUE(status.ok()) << status.ToString(); }
 
 void Begin(store::RunStore& db, const RunRecord& record) {
   Result<std::string> id = db.BeginRun(record);

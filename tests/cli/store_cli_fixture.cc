@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "status_check.h"
+
 namespace runexp::cli::testing {
 
 namespace {
@@ -38,8 +40,6 @@ EpochMetrics Epoch(int64_t epoch, double train_loss, double train_acc, double te
   e.seconds = 1.5;
   return e;
 }
-
-void Check(const Status& status) { ASSERT_TRUE(status.ok()) << status.ToString(); }
 
 std::string Begin(store::RunStore& db, const RunRecord& record) {
   Result<std::string> id = db.BeginRun(record);

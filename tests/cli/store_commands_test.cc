@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "json_value.h"
+#include "output_checks.h"
 #include "output_format.h"
 #include "store_cli_fixture.h"
 
@@ -19,14 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using runexp::testing::CommandResult;
 using runexp::testing::ShellQuote;
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-JsonValue ParseJsonOrFail(const std::string& text) {
-  std::optional<JsonValue> json = JsonValue::Parse(text);
-  EXPECT_TRUE(json.has_value()) << "not valid JSON:\n" << text;
-  return json ? *json : JsonValue();
-}
 
 double Number(const std::string& field) { return std::stod(field); }
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "json_value.h"
+#include "output_checks.h"
 #include "store_cli_fixture.h"
 #include "sweep_fixture.h"
 
@@ -13,14 +14,6 @@ namespace runexp::cli::testing {
 namespace {
 
 using runexp::testing::CommandResult;
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-JsonValue ParseJsonOrFail(const std::string& text) {
-  std::optional<JsonValue> json = JsonValue::Parse(text);
-  EXPECT_TRUE(json.has_value()) << "not valid JSON:\n" << text;
-  return json ? *json : JsonValue();
-}
 
 std::vector<std::string> Column(const std::vector<std::map<std::string, std::string>>& records,
                                 const std::string& column) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "status_check.h"
 #include "store/run_store.h"
 
 namespace runexp::cli::testing {
@@ -10,8 +11,6 @@ namespace runexp::cli::testing {
 namespace {
 
 using store::RunStatus;
-
-void Check(const Status& status) { ASSERT_TRUE(status.ok()) << status.ToString(); }
 
 // One run with three epochs (or `epochs`) ending at the given figures.
 struct RunSpec {

@@ -12,6 +12,7 @@
 namespace runexp::store {
 namespace {
 
+using testing::Contains;
 using testing::MakeRun;
 using testing::OpenOrFail;
 using testing::ReadBytes;
@@ -19,10 +20,6 @@ using testing::SqlExec;
 using testing::TempDir;
 using testing::WriteBytes;
 namespace fs = std::filesystem;
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 TEST(OpenTest, NonSqliteFileIsRefusedAndLeftByteIdentical) {
   TempDir dir;

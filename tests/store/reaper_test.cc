@@ -10,15 +10,12 @@
 namespace runexp::store {
 namespace {
 
+using testing::Contains;
 using testing::MakeRun;
 using testing::OpenOrFail;
 using testing::SqlExec;
 using testing::SqlScalar;
 using testing::TempDir;
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // Begins a run in a forked child that then dies without finishing it.
 std::string BeginRunInDyingChild(const std::string& path) {

@@ -29,6 +29,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Whether `needle` occurs in `haystack` (an error message, a file).
+bool Contains(const std::string& haystack, const std::string& needle);
+
 std::string ReadBytes(const std::string& path);
 void WriteBytes(const std::string& path, const std::string& bytes);
 

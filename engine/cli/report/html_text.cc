@@ -45,6 +45,8 @@ std::string EscapeHtml(std::string_view text) {
   return out;
 }
 
+std::string CodeHtml(std::string_view text) { return "<code>" + EscapeHtml(text) + "</code>"; }
+
 std::string FormatFixed(std::optional<double> value, int decimals) {
   if (!value || !std::isfinite(*value)) return std::string(kMissing);
   char buffer[64];

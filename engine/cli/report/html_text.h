@@ -20,6 +20,9 @@ namespace runexp::cli::report {
 // & < > " ' as character references; safe in text and in quoted attributes.
 std::string EscapeHtml(std::string_view text);
 
+// `text`, escaped, as <code>…</code>: run ids, hashes, parameter keys.
+std::string CodeHtml(std::string_view text);
+
 // `decimals` digits after the point; "–" (en dash) when missing or not
 // finite, so a NaN shows as a gap rather than as "nan".
 std::string FormatFixed(std::optional<double> value, int decimals);

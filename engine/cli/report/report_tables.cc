@@ -14,11 +14,10 @@ namespace {
 std::string Td(const std::string& html, const char* cls = nullptr) {
   return cls ? "<td class=\"" + std::string(cls) + "\">" + html + "</td>" : "<td>" + html + "</td>";
 }
-std::string Num(std::optional<double> value, int decimals) { return Td(FormatFixed(value, decimals), "num"); }
+std::string NumCell(std::optional<double> value, int decimals) { return Td(FormatFixed(value, decimals), "num"); }
 std::string Int(std::optional<int64_t> value) {
   return Td(value ? std::to_string(*value) : FormatFixed(std::nullopt, 0), "num");
 }
-std::string Code(const std::string& text) { return "<code>" + EscapeHtml(text) + "</code>"; }
 
 std::string LabelCell(size_t index) {
   return "<td class=\"label\">" + LineSwatch(RunColour(index)) + " <b>" + RunLabel(index) + "</b></td>";
@@ -74,21 +73,21 @@ std::string Field(const std::string& name, const std::string& html) {
 std::string RunProvenance(const ReportRun& run, size_t index) {
   const store::RunRecord& r = run.details.run;
   std::string out = "<section class=\"run-provenance\" data-run=\"" + RunLabel(index) + "\"><h3>" +
-                    LineSwatch(RunColour(index)) + " " + RunLabel(index) + " " + Code(r.run_id) + "</h3>";
+                    LineSwatch(RunColour(index)) + " " + RunLabel(index) + " " + CodeHtml(r.run_id) + "</h3>";
   out += "<table class=\"fields\">";
-  out += Field("config sha256", Code(r.config_sha256));
-  std::string commit = r.git_commit ? Code(*r.git_commit) : FormatFixed(std::nullopt, 0);
+  out += Field("config sha256", CodeHtml(r.config_sha256));
+  std::string commit = r.git_commit ? CodeHtml(*r.git_commit) : FormatFixed(std::nullopt, 0);
   if (r.git_dirty.value_or(false)) commit += " (with uncommitted changes)";
   out += Field("commit", commit);
   out += Field("runexp", r.runexp_version ? EscapeHtml(*r.runexp_version) : FormatFixed(std::nullopt, 0));
   out += Field("host", EscapeHtml(r.host) + " (pid " + std::to_string(r.pid) + ")");
-  if (r.command_line) out += Field("command", Code(*r.command_line));
-  if (r.working_dir) out += Field("working dir", Code(*r.working_dir));
+  if (r.command_line) out += Field("command", CodeHtml(*r.command_line));
+  if (r.working_dir) out += Field("working dir", CodeHtml(*r.working_dir));
   out += Field("threads", r.threads ? std::to_string(*r.threads) : FormatFixed(std::nullopt, 0));
   out += Field("seed", r.seed ? std::to_string(*r.seed) : FormatFixed(std::nullopt, 0));
   out += Field("started", Time(r.started_at));
   out += Field("finished", Time(r.finished_at));
-  if (r.parent_run_id) out += Field("resumed from", Code(*r.parent_run_id));
+  if (r.parent_run_id) out += Field("resumed from", CodeHtml(*r.parent_run_id));
   out += "</table>";
 
   out += "<h4>Inputs</h4>";
@@ -98,8 +97,8 @@ std::string RunProvenance(const ReportRun& run, size_t index) {
     out += "<div class=\"scroll\"><table><thead><tr><th>stage</th><th>path</th><th>sha256</th><th>bytes</th>"
            "</tr></thead><tbody>";
     for (const store::InputRecord& in : run.details.inputs) {
-      out += "<tr>" + Td(EscapeHtml(in.stage)) + Td(Code(in.path)) +
-             Td(in.sha256 ? Code(*in.sha256) : FormatFixed(std::nullopt, 0)) + Int(in.bytes) + "</tr>";
+      out += "<tr>" + Td(EscapeHtml(in.stage)) + Td(CodeHtml(in.path)) +
+             Td(in.sha256 ? CodeHtml(*in.sha256) : FormatFixed(std::nullopt, 0)) + Int(in.bytes) + "</tr>";
     }
     out += "</tbody></table></div>";
   }
@@ -146,7 +145,7 @@ std::string RunsSection(const ReportInput& input) {
     std::string status = std::string(store::RunStatusName(d.run.status));
     std::string status_html = "<span class=\"status " + status + "\">" + status + "</span>";
     if (d.run.error) status_html += "<div class=\"error\">" + EscapeHtml(*d.run.error) + "</div>";
-    out += "<tr data-run=\"" + RunLabel(i) + "\">" + LabelCell(i) + Td(Code(d.run.run_id), "id") +
+    out += "<tr data-run=\"" + RunLabel(i) + "\">" + LabelCell(i) + Td(CodeHtml(d.run.run_id), "id") +
            Td(d.run.name ? EscapeHtml(*d.run.name) : "") + Td(EscapeHtml(d.run.experiment)) + Td(status_html) +
            Td(epochs, "num") + Td(Duration(d.summary.duration_seconds), "num") + Td(tags) + "</tr>";
   }
@@ -170,14 +169,14 @@ std::string ResultsSection(const ReportInput& input) {
     const store::EpochMetrics* best = FindEpoch(run.details, s.best_epoch);
     out += "<tr data-run=\"" + RunLabel(i) + "\">" + LabelCell(i);
     out += Int(last ? std::optional<int64_t>(last->epoch) : std::nullopt);
-    out += Num(s.final_train_accuracy, 4) + Num(s.final_test_accuracy, 4) + Num(s.final_gap_accuracy, 4) +
-           Num(s.final_train_loss, 4) + Num(s.final_test_loss, 4);
+    out += NumCell(s.final_train_accuracy, 4) + NumCell(s.final_test_accuracy, 4) + NumCell(s.final_gap_accuracy, 4) +
+           NumCell(s.final_train_loss, 4) + NumCell(s.final_test_loss, 4);
     if (validation) {
       const ValidationEpoch* v = FindValidation(run, last ? std::optional<int64_t>(last->epoch) : std::nullopt);
-      out += Num(v ? v->accuracy : std::nullopt, 4);
+      out += NumCell(v ? v->accuracy : std::nullopt, 4);
     }
-    out += Int(s.best_epoch) + Num(s.best_test_accuracy, 4) +
-           Num(best ? best->gap_accuracy : std::nullopt, 4) + Num(best ? best->test_loss : std::nullopt, 4);
+    out += Int(s.best_epoch) + NumCell(s.best_test_accuracy, 4) +
+           NumCell(best ? best->gap_accuracy : std::nullopt, 4) + NumCell(best ? best->test_loss : std::nullopt, 4);
     out += "</tr>";
   }
   return out + "</tbody></table></div>";
@@ -196,7 +195,7 @@ std::string ParamsSection(const ReportInput& input) {
   for (size_t i = 0; i < input.runs.size(); ++i) out += "<th>" + LineSwatch(RunColour(i)) + " " + RunLabel(i) + "</th>";
   out += "</tr></thead><tbody>";
   for (const store::ParamDifference& diff : input.differing_params) {
-    out += "<tr>" + Td(Code(diff.key));
+    out += "<tr>" + Td(CodeHtml(diff.key));
     for (const std::optional<store::ParamValue>& value : diff.values) out += Td(ParamText(value));
     out += "</tr>";
   }

@@ -25,7 +25,7 @@ bool Drawable(const LineChart& chart, const ChartPoint& p) {
   return Finite(p.y) && std::isfinite(p.x) && (!chart.log_x || p.x > 0);
 }
 
-std::string Num(double value) {
+std::string Coord(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.1f", value);
   return buffer;
@@ -53,7 +53,7 @@ struct Extent {
   }
 };
 
-Extent Measure(const LineChart& chart) {
+Extent MeasureExtent(const LineChart& chart) {
   Extent e;
   e.log_x = chart.log_x;
   for (const ChartSeries& s : chart.series) {
@@ -92,33 +92,33 @@ void AppendAxes(std::string& out, const LineChart& chart, const Frame& f) {
   const double bottom = kTop + kPlotHeight, right = kLeft + kPlotWidth;
   out += "<g class=\"grid\">";
   for (double t : f.y_axis().ticks) {
-    out += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(right) + "\" y1=\"" + Num(f.Y(t)) + "\" y2=\"" +
-           Num(f.Y(t)) + "\"/>";
+    out += "<line x1=\"" + Coord(kLeft) + "\" x2=\"" + Coord(right) + "\" y1=\"" + Coord(f.Y(t)) + "\" y2=\"" +
+           Coord(f.Y(t)) + "\"/>";
   }
   out += "</g><g class=\"axis\">";
-  out += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(right) + "\" y1=\"" + Num(bottom) + "\" y2=\"" +
-         Num(bottom) + "\"/>";
-  out += "<line x1=\"" + Num(kLeft) + "\" x2=\"" + Num(kLeft) + "\" y1=\"" + Num(kTop) + "\" y2=\"" +
-         Num(bottom) + "\"/>";
+  out += "<line x1=\"" + Coord(kLeft) + "\" x2=\"" + Coord(right) + "\" y1=\"" + Coord(bottom) + "\" y2=\"" +
+         Coord(bottom) + "\"/>";
+  out += "<line x1=\"" + Coord(kLeft) + "\" x2=\"" + Coord(kLeft) + "\" y1=\"" + Coord(kTop) + "\" y2=\"" +
+         Coord(bottom) + "\"/>";
   const std::vector<double>& x_ticks = f.x_axis().ticks;
   for (size_t i = 0; i < x_ticks.size(); ++i) {
-    std::string x = Num(f.AxisX(x_ticks[i]));
+    std::string x = Coord(f.AxisX(x_ticks[i]));
     std::string label = i < chart.x_categories.size() ? chart.x_categories[i] : TickLabel(f.x_axis(), x_ticks[i]);
-    out += "<line x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" + Num(bottom) + "\" y2=\"" + Num(bottom + 5) + "\"/>";
-    out += "<text class=\"tick x\" x=\"" + x + "\" y=\"" + Num(bottom + 18) + "\">" + EscapeHtml(label) + "</text>";
+    out += "<line x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" + Coord(bottom) + "\" y2=\"" + Coord(bottom + 5) + "\"/>";
+    out += "<text class=\"tick x\" x=\"" + x + "\" y=\"" + Coord(bottom + 18) + "\">" + EscapeHtml(label) + "</text>";
   }
   for (double t : f.y_axis().ticks) {
-    std::string y = Num(f.Y(t));
-    out += "<line x1=\"" + Num(kLeft - 5) + "\" x2=\"" + Num(kLeft) + "\" y1=\"" + y + "\" y2=\"" + y + "\"/>";
-    out += "<text class=\"tick y\" x=\"" + Num(kLeft - 8) + "\" y=\"" + y + "\">" +
+    std::string y = Coord(f.Y(t));
+    out += "<line x1=\"" + Coord(kLeft - 5) + "\" x2=\"" + Coord(kLeft) + "\" y1=\"" + y + "\" y2=\"" + y + "\"/>";
+    out += "<text class=\"tick y\" x=\"" + Coord(kLeft - 8) + "\" y=\"" + y + "\">" +
            EscapeHtml(TickLabel(f.y_axis(), t)) + "</text>";
   }
   out += "</g>";
-  out += "<text class=\"label x\" x=\"" + Num(kLeft + kPlotWidth / 2) + "\" y=\"" + Num(kHeight - 8) + "\">" +
+  out += "<text class=\"label x\" x=\"" + Coord(kLeft + kPlotWidth / 2) + "\" y=\"" + Coord(kHeight - 8) + "\">" +
          EscapeHtml(chart.x_label) + "</text>";
-  out += "<text class=\"label y\" transform=\"translate(16 " + Num(kTop + kPlotHeight / 2) +
+  out += "<text class=\"label y\" transform=\"translate(16 " + Coord(kTop + kPlotHeight / 2) +
          ") rotate(-90)\">" + EscapeHtml(chart.y_label) + "</text>";
-  out += "<text class=\"title\" x=\"" + Num(kLeft) + "\" y=\"18\">" + EscapeHtml(chart.title) + "</text>";
+  out += "<text class=\"title\" x=\"" + Coord(kLeft) + "\" y=\"18\">" + EscapeHtml(chart.title) + "</text>";
 }
 
 // One polygon per run of consecutive samples where both curves have a value.
@@ -127,9 +127,9 @@ void AppendBand(std::string& out, const ChartBand& band, const Frame& f) {
   auto flush = [&]() {
     if (stretch.size() >= 2) {
       std::string points;
-      for (const ChartBand::Sample* s : stretch) points += Num(f.X(s->x)) + "," + Num(f.Y(*s->a)) + " ";
+      for (const ChartBand::Sample* s : stretch) points += Coord(f.X(s->x)) + "," + Coord(f.Y(*s->a)) + " ";
       for (auto it = stretch.rbegin(); it != stretch.rend(); ++it) {
-        points += Num(f.X((*it)->x)) + "," + Num(f.Y(*(*it)->b)) + " ";
+        points += Coord(f.X((*it)->x)) + "," + Coord(f.Y(*(*it)->b)) + " ";
       }
       points.pop_back();
       out += "<polygon class=\"band\" data-run=\"" + EscapeHtml(band.run) + "\" fill=\"" +
@@ -186,7 +186,7 @@ void AppendSeries(std::string& out, const LineChart& chart, const ChartSeries& s
       flush();
       continue;
     }
-    stretch += (in_stretch++ == 0 ? "M" : " L") + Num(f.X(p.x)) + " " + Num(f.Y(*p.y));
+    stretch += (in_stretch++ == 0 ? "M" : " L") + Coord(f.X(p.x)) + " " + Coord(f.Y(*p.y));
   }
   flush();
   if (!d.empty() && chart.connect_points) {
@@ -197,7 +197,7 @@ void AppendSeries(std::string& out, const LineChart& chart, const ChartSeries& s
     if (!Drawable(chart, p)) continue;
     std::string x_text = XText(chart, f, p.x);
     std::string y_text = FormatSignificant(*p.y, 4);
-    out += "<circle class=\"point\" cx=\"" + Num(f.X(p.x)) + "\" cy=\"" + Num(f.Y(*p.y)) + "\" r=\"3\"" +
+    out += "<circle class=\"point\" cx=\"" + Coord(f.X(p.x)) + "\" cy=\"" + Coord(f.Y(*p.y)) + "\" r=\"3\"" +
            " stroke=\"" + colour + "\" fill=\"" + (s.hollow ? std::string("#fff") : colour) + "\"" +
            " data-run=\"" + run + "\" data-series=\"" + name + "\" data-x=\"" + EscapeHtml(x_text) +
            "\" data-value=\"" + EscapeHtml(y_text) + "\"><title>" +
@@ -209,7 +209,7 @@ void AppendSeries(std::string& out, const LineChart& chart, const ChartSeries& s
 }  // namespace
 
 std::string RenderSvgChart(const LineChart& chart) {
-  Extent e = Measure(chart);
+  Extent e = MeasureExtent(chart);
   Axis x_axis = !chart.x_categories.empty() ? CategoryAxis(chart.x_categories.size())
                 : chart.log_x                  ? LogAxis(e.x_min, e.x_max)
                                                : NiceAxis(e.x_min, e.x_max, 8, chart.integer_x);
@@ -224,7 +224,7 @@ std::string RenderSvgChart(const LineChart& chart) {
   for (const ChartBand& band : chart.bands) AppendBand(out, band, frame);
   for (const ChartSeries& s : chart.series) AppendSeries(out, chart, s, frame);
   if (!e.any_y) {
-    out += "<text class=\"empty\" x=\"" + Num(kLeft + kPlotWidth / 2) + "\" y=\"" + Num(kTop + kPlotHeight / 2) +
+    out += "<text class=\"empty\" x=\"" + Coord(kLeft + kPlotWidth / 2) + "\" y=\"" + Coord(kTop + kPlotHeight / 2) +
            "\">no values recorded</text>";
   }
   out += "</svg>";

@@ -13,8 +13,6 @@ namespace runexp::cli::report {
 
 namespace {
 
-std::string Code(const std::string& text) { return "<code>" + EscapeHtml(text) + "</code>"; }
-
 // A key in a narrow column header: it may break after each dot, and only there.
 std::string KeyHeader(const std::string& key) {
   std::string html;
@@ -24,7 +22,7 @@ std::string KeyHeader(const std::string& key) {
   }
   return "<th><code class=\"key\">" + html + "</code></th>";
 }
-std::string Num(std::optional<double> value) { return "<td class=\"num\">" + FormatFixed(value, 4) + "</td>"; }
+std::string MetricCell(std::optional<double> value) { return "<td class=\"num\">" + FormatFixed(value, 4) + "</td>"; }
 
 std::string RunBadge(size_t index) { return LineSwatch(RunColour(index)) + " <b>" + RunLabel(index) + "</b>"; }
 
@@ -35,7 +33,7 @@ std::string PointName(const SweepTable& table, const SweepRow& row) {
 // "grid over 2 keys (a, b), 6 points: 4 completed, 1 failed, 1 pending."
 std::string Overview(const SweepTable& table) {
   std::string keys;
-  for (const std::string& key : table.keys) keys += (keys.empty() ? "" : ", ") + Code(key);
+  for (const std::string& key : table.keys) keys += (keys.empty() ? "" : ", ") + CodeHtml(key);
   std::map<std::string, size_t> by_status;
   size_t reused = 0;
   for (const SweepRow& row : table.rows) {
@@ -60,7 +58,7 @@ std::string Best(const ReportSweep& sweep) {
   const SweepRow& row = sweep.table.rows[*best];
   std::string run = sweep.run_index[*best] ? RunBadge(*sweep.run_index[*best]) + " " : std::string();
   return "<p class=\"best\" data-point=\"" + std::to_string(row.point) + "\">Best test accuracy: " +
-         EscapeHtml(PointName(sweep.table, row)) + ", run " + run + Code(*row.run_id) + ": <b>" +
+         EscapeHtml(PointName(sweep.table, row)) + ", run " + run + CodeHtml(*row.run_id) + ": <b>" +
          FormatFixed(row.run->final_test_accuracy, 4) + "</b>, gap " + FormatFixed(row.run->final_gap_accuracy, 4) +
          ".</p>";
 }
@@ -73,7 +71,7 @@ std::string ChartLegend(const SweepTable& table, size_t key, const LineChart& ch
   if (chart.series.size() < 2) return "";
   std::string others;
   for (size_t k = 0; k < table.keys.size(); ++k) {
-    if (k != key) others += (others.empty() ? "" : " and ") + Code(table.keys[k]);
+    if (k != key) others += (others.empty() ? "" : " and ") + CodeHtml(table.keys[k]);
   }
   std::string out = "<p class=\"hint\">One line per value of " + others + ":</p><ul class=\"legend lines\">";
   for (const ChartSeries& line : chart.series) {
@@ -88,7 +86,7 @@ std::string ParameterCharts(const ReportSweep& sweep) {
     LineChart accuracy = SweepParameterChart(sweep, k, SweepMeasure::kTestAccuracy);
     LineChart gap = SweepParameterChart(sweep, k, SweepMeasure::kGap);
     out += "<section class=\"parameter\" data-key-index=\"" + std::to_string(k) + "\"><h3>" +
-           Code(sweep.table.keys[k]) + "</h3>" + ChartLegend(sweep.table, k, accuracy) + RenderSvgChart(accuracy) +
+           CodeHtml(sweep.table.keys[k]) + "</h3>" + ChartLegend(sweep.table, k, accuracy) + RenderSvgChart(accuracy) +
            RenderSvgChart(gap) + "</section>";
   }
   return out;
@@ -123,8 +121,10 @@ std::string PointsTable(const ReportSweep& sweep) {
     }
     out += "<td>" + StatusHtml(row) + "</td>";
     out += "<td class=\"num\">" + (run ? std::to_string(run->epochs) : FormatFixed(std::nullopt, 0)) + "</td>";
-    out += Num(run ? run->final_train_accuracy : std::nullopt) + Num(run ? run->final_test_accuracy : std::nullopt) +
-           Num(run ? run->final_gap_accuracy : std::nullopt) + Num(run ? run->final_test_loss : std::nullopt);
+    out += MetricCell(run ? run->final_train_accuracy : std::nullopt) +
+           MetricCell(run ? run->final_test_accuracy : std::nullopt) +
+           MetricCell(run ? run->final_gap_accuracy : std::nullopt) +
+           MetricCell(run ? run->final_test_loss : std::nullopt);
     out += "</tr>";
   }
   return out + "</tbody></table></div>";
@@ -152,7 +152,7 @@ std::string SweepSection(const ReportInput& input) {
   if (!input.sweep) return "";
   const ReportSweep& sweep = *input.sweep;
   return "<section class=\"sweep\" data-sweep=\"" + EscapeHtml(sweep.table.sweep.sweep_id) + "\"><h2 id=\"sweep\">Sweep " +
-         Code(sweep.table.sweep.sweep_id) + "</h2>" + Overview(sweep.table) + Best(sweep) + Notes(sweep.table) +
+         CodeHtml(sweep.table.sweep.sweep_id) + "</h2>" + Overview(sweep.table) + Best(sweep) + Notes(sweep.table) +
          ParameterCharts(sweep) + PointsTable(sweep) + "</section>";
 }
 
