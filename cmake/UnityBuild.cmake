@@ -28,8 +28,9 @@
 #   file-local names that are unique within their target, or share the
 #   helper in a header.
 # - A file may compile only because an earlier file of its batch included a
-#   header for it. Configure with -DRUNEXP_UNITY_BUILD=OFF to build every
-#   file on its own and catch that.
+#   header for it. -DRUNEXP_UNITY_BUILD=OFF builds every file on its own
+#   and catches that; CI's sanitizer build (scripts/test-sanitizers.sh) is
+#   configured so.
 # - A generated file that changes at every commit (build_info.cc) stays out
 #   of the batches (SKIP_UNITY_BUILD_INCLUSION) so that it rebuilds alone.
 option(RUNEXP_UNITY_BUILD "Compile selected targets in unity batches (cmake/UnityBuild.cmake)" ON)
