@@ -1,10 +1,10 @@
 #include "checkpoint_preprocessing.h"
 
-#include <charconv>
 #include <cmath>
 #include <optional>
 
 #include "config/document_parse.h"
+#include "number_text.h"
 
 namespace runexp::cli {
 
@@ -14,13 +14,6 @@ using config::Entry;
 using config::Node;
 
 constexpr std::string_view kHint = "; pass --divide-by X to give the input scaling yourself";
-
-// Shortest text that reads back as the same double: 255 rather than 255.000000.
-std::string ScalingNumberText(double value) {
-  char text[32];
-  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  return ec == std::errc() ? std::string(text, end) : std::string("?");
-}
 
 // One checkpoint's [stages] table, and the two ways a derivation fails: a
 // config that contradicts itself (Corruption) or a chain this file cannot
@@ -84,11 +77,11 @@ Result<double> NumberParam(const Context& ctx, const Node& stage, std::string_vi
 Result<InputScaling> ScalingFromDivideBy(double divide_by, std::string_view what) {
   if (!std::isfinite(divide_by) || divide_by <= 0) {
     return Status::InvalidArgument(std::string(what) + " must be a number greater than 0, not " +
-                                   ScalingNumberText(divide_by));
+                                   ShortestText(divide_by));
   }
   // As reshape_normalize: the reciprocal in double, then rounded to float.
   return InputScaling{static_cast<float>(1.0 / divide_by), 0.0f,
-                      std::string(what) + " " + ScalingNumberText(divide_by)};
+                      std::string(what) + " " + ShortestText(divide_by)};
 }
 
 Result<InputScaling> DeriveInputScaling(std::string_view effective_config,
@@ -140,10 +133,10 @@ Result<InputScaling> DeriveInputScaling(std::string_view effective_config,
     if (!divide_by.ok()) return divide_by.status();
     Result<InputScaling> result = ScalingFromDivideBy(*divide_by, "divide_by");
     if (!result.ok()) {
-      return ctx.Corrupt("gives stage '" + *x_id + "' divide_by = " + ScalingNumberText(*divide_by) +
+      return ctx.Corrupt("gives stage '" + *x_id + "' divide_by = " + ShortestText(*divide_by) +
                          ", which is not a number greater than 0");
     }
-    result->description = "divide_by = " + ScalingNumberText(*divide_by) + " (stage " + *x_id + ")";
+    result->description = "divide_by = " + ShortestText(*divide_by) + " (stage " + *x_id + ")";
     return result;
   }
   if (scaling == "standardize") {
@@ -152,12 +145,12 @@ Result<InputScaling> DeriveInputScaling(std::string_view effective_config,
     Result<double> std = NumberParam(ctx, *x, *x_id, "std", 1.0);
     if (!std.ok()) return std.status();
     if (!std::isfinite(*std) || *std <= 0 || !std::isfinite(*mean)) {
-      return ctx.Corrupt("gives stage '" + *x_id + "' mean = " + ScalingNumberText(*mean) + ", std = " +
-                         ScalingNumberText(*std));
+      return ctx.Corrupt("gives stage '" + *x_id + "' mean = " + ShortestText(*mean) + ", std = " +
+                         ShortestText(*std));
     }
     // As reshape_normalize: (x − mean) / std as one multiply-add.
     return InputScaling{static_cast<float>(1.0 / *std), static_cast<float>(-*mean / *std),
-                        "mean = " + ScalingNumberText(*mean) + ", std = " + ScalingNumberText(*std) + " (stage " +
+                        "mean = " + ShortestText(*mean) + ", std = " + ShortestText(*std) + " (stage " +
                             *x_id + ")"};
   }
   return ctx.Underivable("stage '" + *x_id + "' uses scaling \"" + scaling + "\", unknown to this build");

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "number_text.h"
 #include "utf8.h"
 
 namespace runexp::cli {
@@ -310,9 +311,7 @@ void JsonValue::DumpTo(std::string& out, int indent, int depth) const {
     if (!std::isfinite(*d)) {
       out += "null";
     } else {
-      char buffer[32];
-      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *d);
-      std::string number(buffer, ec == std::errc() ? end : buffer);
+      std::string number = ShortestText(*d);
       // "1e+20" and "3" are valid JSON numbers; keep a double recognisable.
       if (number.find_first_of(".eE") == std::string::npos) number += ".0";
       out += number;

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <map>
 
+#include "number_text.h"
 #include "utf8.h"
 
 namespace runexp::cli {
@@ -48,17 +49,11 @@ size_t CodePointWidth(uint32_t c) {
   return IsWide(c) ? 2 : 1;
 }
 
-std::string CellNumberText(double value) {
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return ec == std::errc() ? std::string(buffer, end) : std::string();
-}
-
 std::string CsvField(const Cell& cell) {
   std::string text;
   if (const std::string* s = std::get_if<std::string>(&cell.value)) text = *s;
   else if (const int64_t* i = std::get_if<int64_t>(&cell.value)) text = std::to_string(*i);
-  else if (const double* d = std::get_if<double>(&cell.value)) text = std::isfinite(*d) ? CellNumberText(*d) : "";
+  else if (const double* d = std::get_if<double>(&cell.value)) text = std::isfinite(*d) ? ShortestText(*d) : "";
   else if (const bool* b = std::get_if<bool>(&cell.value)) text = *b ? "true" : "false";
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string quoted = "\"";

@@ -1,7 +1,7 @@
 #include "runexp/param_value.h"
+#include "number_text.h"
 #include "runexp/plugin_spec.h"
 
-#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -13,9 +13,7 @@ namespace {
 std::string FloatToToml(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  std::string text(buffer, end);
+  std::string text = ShortestText(value);
   // TOML needs a '.' or an exponent to read a float back as a float.
   if (text.find_first_of(".eE") == std::string::npos) text += ".0";
   return text;

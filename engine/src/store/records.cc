@@ -1,6 +1,6 @@
 #include "store/records.h"
 
-#include <charconv>
+#include "number_text.h"
 
 namespace runexp::store {
 
@@ -36,10 +36,7 @@ std::string ParamValueToString(const ParamValue& value) {
   if (const auto* s = std::get_if<std::string>(&value)) return *s;
   if (const auto* i = std::get_if<int64_t>(&value)) return std::to_string(*i);
   if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
-  // Shortest text that reads back as the same double: 0.1, not 0.10000000000000001.
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, std::get<double>(value));
-  return ec == std::errc() ? std::string(buf, end) : std::string("?");
+  return ShortestText(std::get<double>(value));
 }
 
 }  // namespace runexp::store
