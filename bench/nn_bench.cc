@@ -25,6 +25,7 @@
 #include "runexp/nn/random.h"
 #include "runexp/nn/trainer.h"
 #include "idx_file.h"
+#include "nn/row_stride.h"
 
 namespace runexp::nn {
 namespace {
@@ -64,28 +65,33 @@ BENCHMARK(BM_Sgemm)
     ->Args({0, 1, kBatch, kHidden, kClasses})   // delta into the hidden layer
     ->Args({1, 0, kHidden, kClasses, kBatch});  // weight gradient, layer 2
 
-// The first layer's weight gradient dW = X^T · dZ as runexp computes it:
-// `blocks` products, each of a strip of X's 784 columns (lda 784) into its
-// rows of dW; 1 is the single product the GEMM bound times. On AVX2,
-// oneDNN 2.6 runs any product with 1/m + 1/n >= 0.0038 (its column-major
-// m, n: 512 units by the strip's width) on its no-copy kernels and only
-// the whole 784-wide product on its packing ones (docs/performance.md).
+// The first layer's weight gradient dW = X^T · dZ cut into `blocks`
+// products, each of a strip of X's 784 columns (lda 784) into its rows of
+// dW; 1 is the single product the GEMM bound times. `padded`: the deltas'
+// rows 528 floats apart, as the trainer stores them (nn/row_stride.h), or
+// 512 (2 KiB). On AVX2, oneDNN 2.6 runs any product with 1/m + 1/n >= 0.0038
+// (its column-major m, n: 512 units by the strip's width) on its no-copy
+// kernels, which read the deltas in place, and only the whole 784-wide
+// product on its packing ones; at the 2 KiB stride the strips' rows evict
+// each other (2026-12-02, one thread: 1 block 70 GFLOP/s, 2 and 8 blocks
+// 42-47), which is what the padding is for (docs/performance.md).
 void BM_FirstLayerGradientBlocks(benchmark::State& state) {
   const int64_t blocks = state.range(0);
-  const std::vector<float> x = RandomValues(kBatch * kIn, "x"), delta = RandomValues(kBatch * kHidden, "delta");
+  const int64_t delta_stride = state.range(1) != 0 ? internal::PaddedRowStride(kHidden) : kHidden;
+  const std::vector<float> x = RandomValues(kBatch * kIn, "x"), delta = RandomValues(kBatch * delta_stride, "delta");
   std::vector<float> dw(static_cast<std::size_t>(kIn * kHidden));
   for (auto _ : state) {
     for (int64_t b = 0; b < blocks; ++b) {
       const int64_t begin = kIn * b / blocks, end = kIn * (b + 1) / blocks;
       Status status = Sgemm(true, false, end - begin, kHidden, kBatch, 1.0f, x.data() + begin, kIn, delta.data(),
-                            kHidden, 0.0f, dw.data() + begin * kHidden, kHidden);
+                            delta_stride, 0.0f, dw.data() + begin * kHidden, kHidden);
       if (!status.ok()) state.SkipWithError(status.ToString().c_str());
     }
     benchmark::DoNotOptimize(dw.data());
   }
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * kIn * kHidden * kBatch * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_FirstLayerGradientBlocks)->ArgName("blocks")->Arg(1)->Arg(2)->Arg(8);
+BENCHMARK(BM_FirstLayerGradientBlocks)->ArgNames({"blocks", "padded"})->ArgsProduct({{1, 2, 8}, {0, 1}});
 
 struct Reference {
   Mlp model;
