@@ -73,8 +73,9 @@ BENCHMARK(BM_Sgemm)
 // (its column-major m, n: 512 units by the strip's width) on its no-copy
 // kernels, which read the deltas in place, and only the whole 784-wide
 // product on its packing ones; at the 2 KiB stride the strips' rows evict
-// each other (2026-12-02, one thread: 1 block 70 GFLOP/s, 2 and 8 blocks
-// 42-47), which is what the padding is for (docs/performance.md).
+// each other, which is what the padding is for (2026-12-02, one thread,
+// runs minutes apart: 1 block 69-83 GFLOP/s; 2 and 8 blocks 42-55 at the
+// 2 KiB stride, 62-77 padded; docs/performance.md).
 void BM_FirstLayerGradientBlocks(benchmark::State& state) {
   const int64_t blocks = state.range(0);
   const int64_t delta_stride = state.range(1) != 0 ? internal::PaddedRowStride(kHidden) : kHidden;

@@ -1,9 +1,10 @@
 #include "runexp/param_value.h"
-#include "number_text.h"
 #include "runexp/plugin_spec.h"
 
 #include <cmath>
 #include <stdexcept>
+
+#include "number_text.h"
 
 namespace runexp {
 
